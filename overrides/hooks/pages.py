@@ -1,0 +1,73 @@
+"""Page metadata hook: check every page's front matter, and warn when a review is overdue.
+
+One job: the front matter is the single home of each page's metadata (title,
+description, review dates, search keywords). The hook stops the build, naming the
+file, when a page lacks a required field or its dates are not sensible:
+
+* ``title``, ``description``, ``last_reviewed`` and ``next_review`` are required;
+* dates are written ``YYYY-MM-DD``;
+* ``next_review`` comes after ``last_reviewed`` and at most 3 years after it.
+
+A ``next_review`` date in the past only prints a notice (``REVIEW OVERDUE``), so the
+build and tests keep passing on a future date while editors are told to review.
+Tests import ``check_meta`` and ``overdue_notice`` to feed them broken fixtures.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from mkdocs.exceptions import PluginError
+
+REQUIRED = ("title", "description", "last_reviewed", "next_review")
+MAX_REVIEW_GAP = dt.timedelta(days=3 * 366)
+# Not a child of the "mkdocs" logger: strict mode would count it and fail the build.
+notice = logging.getLogger("lupus_guide.review_dates")
+
+
+def check_meta(meta: dict, where: str) -> list[str]:
+    """Return the problems with one page's front matter (empty when it is fine)."""
+    problems = []
+    for name in REQUIRED:
+        if meta.get(name) in (None, ""):
+            problems.append(f"{where}: front matter is missing '{name}:'. Add it between the '---' lines "
+                            f"at the top (see CONTRIBUTING.md, 'Front matter').")
+    for name in ("last_reviewed", "next_review"):
+        value = meta.get(name)
+        if value not in (None, "") and not isinstance(value, dt.date):
+            problems.append(f"{where}: '{name}: {value}' is not a date. Write it as YYYY-MM-DD, "
+                            f"e.g. {name}: 2026-11-25")
+    last, nxt = meta.get("last_reviewed"), meta.get("next_review")
+    if isinstance(last, dt.date) and isinstance(nxt, dt.date):
+        if nxt <= last:
+            problems.append(f"{where}: next_review ({nxt}) must come after last_reviewed ({last}).")
+        elif nxt - last > MAX_REVIEW_GAP:
+            problems.append(f"{where}: next_review ({nxt}) is more than 3 years after last_reviewed "
+                            f"({last}). Set it no later than {last.replace(year=last.year + 3)}.")
+    description = str(meta.get("description", ""))
+    if len(description) > 200:
+        problems.append(f"{where}: description is {len(description)} characters; keep it under 200 "
+                        f"(it is shown in search results).")
+    return problems
+
+
+def overdue_notice(meta: dict, where: str, today: dt.date | None = None) -> str | None:
+    """Return a notice if the page's next review date has passed, else None."""
+    today = today or dt.date.today()
+    nxt = meta.get("next_review")
+    if isinstance(nxt, dt.date) and nxt < today:
+        return (f"REVIEW OVERDUE: {where} was due for review on {nxt}. An editor should review the page "
+                f"against its sources, then update last_reviewed and next_review.")
+    return None
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Stop on bad front matter; print a notice for an overdue review."""
+    where = f"docs/{page.file.src_uri}"
+    problems = check_meta(page.meta, where)
+    if problems:
+        raise PluginError("Front matter problems:\n  " + "\n  ".join(problems))
+    message = overdue_notice(page.meta, where)
+    if message:
+        notice.warning(message)
+    return markdown

@@ -1,0 +1,75 @@
+"""Shared fixtures: the site is built once per test session, with --strict and without -q.
+
+Tests read the built HTML and the data files. They never re-implement the build.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Build:
+    """The result of one `mkdocs build --strict`."""
+
+    site: Path
+    returncode: int
+    output: str
+
+
+def mkdocs_build(config: Path, out: Path, extra_env: dict | None = None) -> Build:
+    """Run `mkdocs build --strict` for a config file into `out`. Never with -q: it hides warnings."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    env.update(extra_env or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
+        cwd=config.parent, env=env, capture_output=True, text=True, timeout=300,
+    )
+    return Build(out, proc.returncode, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory) -> Build:
+    """The real site, built once for the whole session."""
+    return mkdocs_build(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("built") / "site")
+
+
+@pytest.fixture(scope="session")
+def site(build) -> Path:
+    """Path of the built site; fails every dependent test with the build log if the build failed."""
+    if build.returncode != 0:
+        pytest.fail("The site did not build. Fix the first error below, then run the tests again.\n\n"
+                    + build.output, pytrace=False)
+    return build.site
+
+
+@pytest.fixture(scope="session")
+def html_pages(site) -> list[Path]:
+    """Every content page of the built site (not redirect stubs, not the 404 page)."""
+    pages = []
+    for path in sorted(site.rglob("index.html")):
+        text = path.read_text(encoding="utf-8")
+        if "Redirecting..." in text[:600] and 'http-equiv="refresh"' in text:
+            continue
+        pages.append(path)
+    return pages
+
+
+def source_for(site: Path, html_file: Path) -> str:
+    """Map a built page back to the Markdown file an editor should open."""
+    rel = html_file.relative_to(site).parent.as_posix()
+    return "docs/index.md" if rel in ("", ".") else f"docs/{rel}.md"
+
+
+def fixture_site(name: str) -> Path:
+    """The mkdocs.yml of a small broken fixture site under tests/fixtures/sites/."""
+    return FIXTURES / "sites" / name / "mkdocs.yml"

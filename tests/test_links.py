@@ -1,0 +1,68 @@
+"""Links: every internal link and #anchor in the built HTML resolves; external links are https."""
+import shutil
+import urllib.request
+
+import pytest
+from checkers.links import check_links
+from checkers.privacy import bad_external_links, external_links
+from conftest import FIXTURES, ROOT, fixture_site, mkdocs_build, source_for
+
+
+def test_internal_links_and_anchors_resolve(site):
+    problems = check_links(site, source_of=lambda page: ROOT / source_for(site, page))
+    assert not problems, "Broken internal links:\n" + "\n".join(problems)
+
+
+def test_external_links_are_well_formed_https(site):
+    problems = bad_external_links(site)
+    assert not problems, "Malformed external links:\n" + "\n".join(problems)
+
+
+@pytest.mark.network
+def test_external_links_are_live(site):
+    """Opt in with: python3 tasks.py test -m network"""
+    dead = []
+    for url in sorted(external_links(site)):
+        request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": "lupus-guide-linkcheck"})
+        try:
+            urllib.request.urlopen(request, timeout=20)
+        except Exception as exc:  # noqa: BLE001 - report every failure kind
+            dead.append(f"{url}: {exc}")
+    assert not dead, "Dead external links:\n" + "\n".join(dead)
+
+
+# --- The checkers can fail: broken fixtures ------------------------------------------
+
+def test_link_checker_reports_a_broken_link(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "html" / "broken-link", site)
+    problems = check_links(site)
+    assert len(problems) == 1, problems
+    assert "index.html" in problems[0] and "no-such-page" in problems[0] and "does not exist" in problems[0]
+
+
+def test_link_checker_reports_a_missing_anchor(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "html" / "missing-anchor", site)
+    problems = check_links(site)
+    assert len(problems) == 1, problems
+    assert "#no-such-heading" in problems[0] and "has no element with that id" in problems[0]
+
+
+def test_external_link_checker_reports_http_and_bad_hosts(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "html" / "bad-external", site)
+    problems = "\n".join(bad_external_links(site))
+    assert "must use https://" in problems and "no valid host name" in problems, problems
+
+
+def test_build_fails_on_a_markdown_link_to_a_missing_page(tmp_path):
+    result = mkdocs_build(fixture_site("broken-link"), tmp_path / "out")
+    assert result.returncode != 0, "A link to a missing page must fail the strict build."
+    assert "index.md" in result.output and "no-such-page.md" in result.output, result.output
+
+
+def test_build_fails_on_a_markdown_link_to_a_missing_anchor(tmp_path):
+    result = mkdocs_build(fixture_site("missing-anchor"), tmp_path / "out")
+    assert result.returncode != 0, "A link to a missing #anchor must fail the strict build."
+    assert "index.md" in result.output and "no-such-heading" in result.output, result.output
