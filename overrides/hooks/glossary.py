@@ -4,7 +4,8 @@ One job: ``docs/includes/glossary.md`` (``extra.glossary_file``) holds every ter
 an abbreviation line, ``*[HSCT]: Blood stem cell transplant ...``. pymdownx.snippets
 appends that file to every page, so each term gets a hover/focus tooltip. This hook
 turns the same lines into the visible definition list on the Glossary page, where
-the marker ``<!-- glossary:all -->`` stands. It stops the build, naming the line,
+the marker ``<!-- glossary:all -->`` stands. Word forms that share one definition
+(``flare``, ``flares``) are listed together. It stops the build, naming the line,
 when a line is malformed or a term is defined twice.
 """
 from __future__ import annotations
@@ -50,6 +51,9 @@ def on_page_markdown(markdown, page, config, files):
     terms, errors = load_glossary(path)
     if errors:
         raise PluginError("Glossary problems:\n  " + "\n  ".join(errors))
-    items = [f'<dt id="{slug(t)}">{t}</dt>\n<dd>{terms[t]}</dd>'
-             for t in sorted(terms, key=str.lower)]
+    groups: dict[str, list[str]] = {}
+    for term in sorted(terms, key=str.lower):  # word forms share a definition: list them once
+        groups.setdefault(terms[term], []).append(term)
+    items = [f'<dt id="{slug(names[0])}">{" / ".join(names)}</dt>\n<dd>{definition}</dd>'
+             for definition, names in sorted(groups.items(), key=lambda g: g[1][0].lower())]
     return markdown.replace(MARKER, '<dl class="glossary">\n' + "\n".join(items) + "\n</dl>")
