@@ -1,0 +1,287 @@
+"""Content lints on the built HTML of a page: reading level, sentences, words, citations, terms.
+
+Each check takes a `Page` (the built HTML plus the Markdown source it came from) and returns
+messages an editor can act on: the source file and line, the offending text, what to change.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString
+
+CITE = "\u27e6cite:{}\u27e7"
+CITE_RE = re.compile("\u27e6cite:([^\u27e7]*)\u27e7")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-.,%°]*")
+
+MAX_FK, MAX_SMOG, MAX_WORDS, MAX_SENTENCES = 8.0, 10.0, 25, 4
+
+BANNED = ("cure", "cures", "cured", "miracle", "miracles", "breakthrough", "breakthroughs",
+          "guaranteed", "guarantee", "proven", "reverse", "reverses", "reversed")
+NEGATORS = re.compile(r"\b(no|not|never|nor|without|cannot|can't|isn't|aren't|wasn't|doesn't|don't|"
+                      r"didn't|won't|neither|none|nothing)\b", re.I)
+
+# The source article's known errors. None may come back (see docs/about.md for the list).
+REGRESSIONS = [
+    (re.compile(r"healthy lesions", re.I), "the immune system attacks healthy tissues, not 'lesions'"),
+    (re.compile(r"trained on data|September 2022", re.I), "this is leftover machine-generated text: delete it"),
+    (re.compile(r"diet[- ]induced obesity", re.I), "this is unrelated leftover text: delete it"),
+    (re.compile(r"condition(?:s|ing|ed)? (?:them|the (?:harvested|collected|stored|stem) cells)|"
+                r"(?:stem cells|harvested cells|the cells) (?:are|were|get|is) conditioned", re.I),
+     "in HSCT the patient, not the stem cells, gets the conditioning chemotherapy"),
+    (re.compile(r"\b73 ?%|\b30\.8 ?%|three (?:patients )?died of infections", re.I),
+     "these Leone 2017 figures are unconfirmed: leave them out"),
+    (re.compile(r"in vitro and in vivo immunomodulation", re.I), "this heading did not match its content"),
+    (re.compile(r"stem cell institute", re.I), "name no clinic as a place to go"),
+    (re.compile(r"killing off rogue", re.I), "the conditioning chemotherapy removes the faulty immune cells, "
+                                             "not the stem cells"),
+]
+MSC_TRIAL_FIGURES = re.compile(r"\b(?:92\.5|32\.5|27\.5) ?%")
+MSC_WORDS = re.compile(r"\bMSCs?\b|mesenchymal|umbilical", re.I)
+HSCT_WORDS = re.compile(r"\bHSCT\b|blood stem cell transplant", re.I)
+
+NUMBER_CLAIM = re.compile(
+    r"\b\d+(?:\.\d+)? ?%|\b\d+ (?:of|out of|in) \d+\b|"
+    r"\b\d[\d,]* (?:people|patients|adults|children|women|men|studies|trials|centres|participants)\b",
+    re.I)
+
+# Abbreviations that are ordinary English, not medical terms, so the glossary need not define them.
+PLAIN_ABBREVIATIONS = {"US", "USA", "UK", "EU", "OK", "TV", "AM", "PM", "I", "A", "II", "III", "IV",
+                       "V", "NHS", "PDF", "RIS", "URL", "ID", "IDs", "N", "Q", "A-Z"}
+ABBREVIATION = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![\w-])")
+
+
+@dataclass
+class Unit:
+    """One block of text on a page: a paragraph, list item, table cell or heading."""
+
+    kind: str
+    text: str                       # with citation markers
+    section: str = ""               # id of the nearest h2
+
+    @property
+    def plain(self) -> str:
+        return CITE_RE.sub("", self.text).strip()
+
+
+@dataclass
+class Page:
+    name: str                       # docs/hsct.md
+    source: Path | None
+    units: list[Unit] = field(default_factory=list)
+
+    def plain_text(self) -> str:
+        return " ".join(unit.plain for unit in self.units)
+
+    def line_of(self, text: str) -> str:
+        """'docs/x.md:NN' for the line where `text` (or its first words) is written."""
+        if self.source is None or not self.source.exists():
+            return self.name
+        words = [w for w in re.findall(r"[A-Za-z']{3,}", text)][:6]
+        lines = self.source.read_text(encoding="utf-8").splitlines()
+        for size in (6, 4, 3, 2):
+            probe = words[:size]
+            if len(probe) < min(size, len(words)) or not probe:
+                continue
+            pattern = re.compile(r"[^A-Za-z']+".join(map(re.escape, probe)), re.I)
+            for number, line in enumerate(lines, start=1):
+                if pattern.search(line):
+                    return f"{self.name}:{number}"
+        return self.name
+
+
+def _cite_keys(sup) -> str:
+    keys = [a["href"].split("#ref-", 1)[1] for a in sup.find_all("a", href=True) if "#ref-" in a["href"]]
+    return CITE.format(",".join(keys))
+
+
+def load_page(html: str, name: str, source: Path | None = None) -> Page:
+    """Split a built page's article into text units, dropping furniture and references."""
+    soup = BeautifulSoup(html, "lxml")
+    article = soup.find("article") or soup.body or soup
+    for sup in article.select("sup.citation"):
+        sup.replace_with(NavigableString(_cite_keys(sup)))
+    for junk in article.select(".headerlink, .page-furniture, .md-source-file, script, style, "
+                               "nav, .md-content__button, .tabbed-labels, .admonition-title, summary"):
+        junk.decompose()
+    refs = article.find("h2", id="references")
+    if refs is not None:
+        for sibling in list(refs.find_next_siblings()):
+            sibling.decompose()
+        refs.decompose()
+    page = Page(name, source)
+    section = ""
+    for el in article.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "th", "dt", "dd"]):
+        if el.name == "h2":
+            section = el.get("id", "")
+        if el.name in ("p", "li", "dd") and el.find_parent(["td", "th"]):
+            continue
+        if el.name == "p" and el.find_parent("li"):
+            continue
+        label = el.find(["strong", "b"], recursive=False) if el.name in ("p", "li") else None
+        if label is not None and el.get_text(strip=True).startswith(label.get_text(strip=True)) \
+                and label.get_text(strip=True).endswith((".", ":")):
+            # A bold lead-in ("**Second report, 15 people.**") is a label, not a sentence of prose.
+            page.units.append(Unit("heading", label.get_text(" ", strip=True), section))
+            el = BeautifulSoup(str(el), "lxml").find(el.name)
+            el.find(["strong", "b"], recursive=False).decompose()
+        if el.name == "li":
+            clone = BeautifulSoup(str(el), "lxml").find("li")
+            for nested in clone.find_all(["ul", "ol"]):
+                nested.decompose()
+            text = clone.get_text(" ", strip=True)
+        else:
+            text = el.get_text(" ", strip=True)
+        text = re.sub(r"\s+", " ", text).replace(" .", ".").replace(" ,", ",")
+        text = re.sub(r"\s+(\u27e6)", r"\1", text)
+        if text:
+            kind = "heading" if el.name.startswith("h") and el.name[1:].isdigit() else \
+                "cell" if el.name in ("td", "th") else el.name
+            page.units.append(Unit(kind, text, section))
+    return page
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def words(sentence: str) -> list[str]:
+    return WORD.findall(CITE_RE.sub("", sentence))
+
+
+def prose_text(page: Page) -> str:
+    """Body prose for readability: paragraphs and list items, each ending as a sentence."""
+    parts = []
+    for unit in page.units:
+        if unit.kind in ("p", "li", "dd"):
+            text = unit.plain
+            parts.append(text if text.endswith((".", "!", "?", ":")) else text + ".")
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+def check_reading_level(page: Page) -> list[str]:
+    import textstat  # imported here: 0.7.8 loads its offline dictionary on first use
+    text = prose_text(page)
+    if len(text.split()) < 30:
+        return []
+    fk, smog = textstat.flesch_kincaid_grade(text), textstat.smog_index(text)
+    problems = []
+    if fk > MAX_FK or smog > MAX_SMOG:
+        hardest = sorted((s for u in page.units if u.kind in ("p", "li") for s in sentences(u.plain)),
+                         key=lambda s: textstat.flesch_kincaid_grade(s) if len(s.split()) > 3 else 0,
+                         reverse=True)[:3]
+        examples = "\n".join(f"    {page.line_of(s)}: \"{s}\"" for s in hardest)
+        problems.append(
+            f"{page.name}: reading level is too high (Flesch-Kincaid grade {fk:.1f}, limit {MAX_FK:.0f}; "
+            f"SMOG {smog:.1f}, limit {MAX_SMOG:.0f}). Use shorter sentences and everyday words, and say a "
+            f"long medical word once, then its plain name. The hardest sentences:\n{examples}")
+    return problems
+
+
+def check_sentence_length(page: Page) -> list[str]:
+    long = []
+    for unit in page.units:
+        if unit.kind == "heading":
+            continue
+        for s in sentences(unit.text):
+            n = len(words(s))
+            if n > MAX_WORDS:
+                long.append((n, s))
+    if not long:
+        return []
+    long.sort(reverse=True)
+    shown = "\n".join(f"    {page.line_of(CITE_RE.sub('', s))}: {n} words: \"{CITE_RE.sub('', s)}\""
+                      for n, s in long[:5])
+    return [f"{page.name}: {len(long)} sentence(s) longer than {MAX_WORDS} words. Split each into two. "
+            f"The longest:\n{shown}"]
+
+
+def check_paragraph_length(page: Page) -> list[str]:
+    problems = []
+    for unit in page.units:
+        if unit.kind == "p":
+            count = len(sentences(unit.plain))
+            if count > MAX_SENTENCES:
+                problems.append(f"{page.line_of(unit.plain)}: paragraph of {count} sentences (limit "
+                                f"{MAX_SENTENCES}): \"{unit.plain[:80]}...\". Split it or use a list.")
+    return problems
+
+
+def check_banned_words(page: Page) -> list[str]:
+    problems = []
+    pattern = re.compile(r"\b(" + "|".join(BANNED) + r")\b", re.I)
+    for unit in page.units:
+        for s in sentences(unit.plain):
+            for match in pattern.finditer(s):
+                before = s[:match.start()]
+                window = " ".join(before.split()[-5:])
+                quoted = before.count("\u201c") > before.count("\u201d") or before.count('"') % 2 == 1
+                if NEGATORS.search(window) or quoted:
+                    continue
+                problems.append(f"{page.line_of(s)}: \"{match.group(0)}\" overstates the evidence in: \"{s}\". "
+                                f"Use a plainer, accurate word (it is allowed only when negated, e.g. "
+                                f"'there is no cure', or quoted from a source).")
+    return problems
+
+
+def check_regressions(page: Page, skip_sections: tuple[str, ...] = ()) -> list[str]:
+    problems = []
+    for unit in page.units:
+        if unit.section in skip_sections:
+            continue
+        for s in sentences(unit.plain):
+            for pattern, fix in REGRESSIONS:
+                match = pattern.search(s)
+                if match:
+                    problems.append(f"{page.line_of(s)}: the source article's error \"{match.group(0)}\" "
+                                    f"is back in: \"{s}\". Fix: {fix}.")
+            if MSC_TRIAL_FIGURES.search(s):
+                if page.name.endswith("hsct.md") or (HSCT_WORDS.search(s) and not MSC_WORDS.search(s)):
+                    problems.append(f"{page.line_of(s)}: \"{s}\" presents the 40-person umbilical cord MSC "
+                                    f"trial's figures as HSCT results. They belong on the MSC page, "
+                                    f"labelled as MSC results.")
+    return problems
+
+
+def check_numbers_cited(page: Page, studies: set[str], skip_sections: tuple[str, ...] = ()) -> list[str]:
+    """A sentence that gives a result as a number or percentage must cite a study."""
+    problems = []
+    for unit in page.units:
+        if unit.section in skip_sections or unit.kind == "heading":
+            continue
+        for s in sentences(unit.text):
+            plain = CITE_RE.sub("", s)
+            match = NUMBER_CLAIM.search(plain)
+            if not match:
+                continue
+            keys = {k for group in CITE_RE.findall(s) for k in group.split(",") if k}
+            if not keys:
+                problems.append(f"{page.line_of(plain)}: \"{match.group(0)}\" in \"{plain}\" has no citation. "
+                                f"Add [@key] for the study it comes from, right after the figure.")
+            elif not keys & studies:
+                problems.append(f"{page.line_of(plain)}: \"{match.group(0)}\" in \"{plain}\" cites only "
+                                f"{', '.join(sorted(keys))}, which is not a study. Cite the study (with its DOI "
+                                f"and PubMed ID) that reports the figure.")
+    return problems
+
+
+def check_abbreviations(page: Page, glossary: set[str]) -> list[str]:
+    problems, seen = [], set()
+    for unit in page.units:
+        for match in ABBREVIATION.finditer(unit.plain):
+            term = match.group(0)
+            if sum(c.isupper() for c in term) < 2:
+                continue
+            base = term[:-1] if term.endswith("s") and term[:-1] in glossary else term
+            if term in glossary or base in glossary or term in PLAIN_ABBREVIATIONS or term in seen:
+                continue
+            if re.fullmatch(r"NCT\d{8}|[A-Z]?\d+[A-Z]*|CD\d+|PMC\d+", term):
+                continue
+            seen.add(term)
+            problems.append(f"{page.line_of(unit.plain)}: the abbreviation \"{term}\" is not in the glossary. "
+                            f"Add a line '*[{term}]: plain meaning' to docs/includes/glossary.md, and explain "
+                            f"it in words where the page first uses it.")
+    return problems
