@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -35,6 +36,18 @@ def _requirements(extras: bool = True) -> list[str]:
     return reqs
 
 
+def _constraints() -> Path:
+    """requirements.lock minus the packages pyproject.toml pins itself, so a new pin there wins."""
+    def name(req: str) -> str:
+        return re.split(r"[=<>!~;\[\s]", req.strip(), maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
+    direct = {name(req) for req in _requirements()}
+    kept = [line for line in LOCK.read_text().splitlines()
+            if line.strip() and not line.startswith("#") and name(line) not in direct]
+    path = VENV / "constraints.txt"
+    path.write_text("\n".join(kept) + "\n")
+    return path
+
+
 def ensure_venv() -> None:
     """Create .venv if needed and install pinned dependencies when they changed."""
     wanted = hashlib.sha256(
@@ -48,7 +61,7 @@ def ensure_venv() -> None:
     print("Installing pinned dependencies ...", flush=True)
     cmd = [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if LOCK.exists():
-        cmd += ["-c", str(LOCK)]
+        cmd += ["-c", str(_constraints())]
     subprocess.run(cmd + _requirements(), check=True)
     STAMP.write_text(wanted)
 

@@ -167,9 +167,11 @@ def main(argv: list[str] | None = None) -> int:
           f"   line under the section where the page belongs, lined up with the lines around it:\n\n"
           f"{nav_line(' '.join(args.title.split()), page.stem)}\n\n"
           + (f"   The sections are: {', '.join(sections)}.\n" if sections else "")
-          + f"2. Replace every '{PLACEHOLDER}' in the page with your own text. The tests fail while\n"
+          + f"2. Add the page's address to tests/golden_urls.txt (the list of every page address),\n"
+          f"   on a line of its own:  /{page.stem}/\n"
+          f"3. Replace every '{PLACEHOLDER}' in the page with your own text. The tests fail while\n"
           f"   any is left.\n"
-          f"3. Preview with: python3 tasks.py serve    Check with: python3 tasks.py test")
+          f"4. Preview with: python3 tasks.py serve    Check with: python3 tasks.py test")
     return 0
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from checkers.buildlog import explain
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -32,9 +33,23 @@ def mkdocs_build(config: Path, out: Path, extra_env: dict | None = None) -> Buil
     env.update(extra_env or {})
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
-        cwd=config.parent, env=env, capture_output=True, text=True, timeout=300,
-    )
-    return Build(out, proc.returncode, proc.stdout + proc.stderr)
+        cwd=config.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
+    )  # one stream, so the log reads in order and "the first error" really comes first
+    return Build(out, proc.returncode, proc.stdout)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `network` need the live internet: they run only when `-m` names them.
+
+    pyproject's default `-m 'not network'` is replaced by any `-m` an editor types (for example
+    `-m "not browser"`), so without this those tests would run, and fail, offline.
+    """
+    if "network" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="needs the internet; run with: python3 tasks.py test -m network")
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +62,9 @@ def build(tmp_path_factory) -> Build:
 def site(build) -> Path:
     """Path of the built site; fails every dependent test with the build log if the build failed."""
     if build.returncode != 0:
+        explained = "".join(f"{line}\n" for line in explain(build.output, ROOT / "mkdocs.yml"))
         pytest.fail("The site did not build. Fix the first error below, then run the tests again.\n\n"
-                    + build.output, pytrace=False)
+                    + (explained + "\nThe build log:\n" if explained else "") + build.output, pytrace=False)
     return build.site
 
 
@@ -73,3 +89,7 @@ def source_for(site: Path, html_file: Path) -> str:
 def fixture_site(name: str) -> Path:
     """The mkdocs.yml of a small broken fixture site under tests/fixtures/sites/."""
     return FIXTURES / "sites" / name / "mkdocs.yml"
+
+
+# Real-browser fixtures (browser, base_url, site_urls) live in browser_support.py.
+from browser_support import base_url, browser, site_urls  # noqa: E402,F401

@@ -14,7 +14,7 @@ def test_internal_links_and_anchors_resolve(site):
 
 
 def test_external_links_are_well_formed_https(site):
-    problems = bad_external_links(site)
+    problems = bad_external_links(site, source_of=lambda page: ROOT / source_for(site, page))
     assert not problems, "Malformed external links:\n" + "\n".join(problems)
 
 

@@ -57,7 +57,7 @@ def test_creates_a_page_with_front_matter_and_prints_the_nav_line(tmp_path):
     assert meta["title"] == "Living with lupus: day to day"
     assert meta["last_reviewed"] == today
     assert meta["next_review"] == new_page.review_dates(today)[1] > today
-    assert isinstance(meta["keywords"], list) and meta["description"]
+    assert isinstance(meta["tags"], list) and meta["description"]
     assert load_hook("pages").check_meta(meta, "new.md") == [], "the template's front matter must pass the build"
     assert '!!! key-points "Key points"' in markdown
     assert "# Living with lupus: day to day" in markdown
@@ -65,6 +65,7 @@ def test_creates_a_page_with_front_matter_and_prints_the_nav_line(tmp_path):
     assert nav == ['      - "Living with lupus: day to day": living-with-lupus-day-to-day.md'], result.stdout
     assert yaml.safe_load(nav[0].strip()) == [{"Living with lupus: day to day": "living-with-lupus-day-to-day.md"}]
     assert "mkdocs.yml" in result.stdout and "Treatments" in result.stdout
+    assert "tests/golden_urls.txt" in result.stdout and "  /living-with-lupus-day-to-day/\n" in result.stdout
 
 
 def test_treatment_page_has_the_required_sections_and_help_boxes(tmp_path):

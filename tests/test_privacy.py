@@ -2,11 +2,11 @@
 import shutil
 
 from checkers.privacy import third_party_assets
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, source_for
 
 
 def test_built_site_loads_nothing_from_other_origins(site):
-    problems = third_party_assets(site)
+    problems = third_party_assets(site, source_of=lambda page: ROOT / source_for(site, page))
     assert not problems, "Third-party requests found:\n" + "\n".join(problems)
 
 

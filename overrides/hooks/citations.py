@@ -72,7 +72,13 @@ def load_references(path: Path, display: str | None = None) -> tuple[dict[str, R
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        return {}, [f"{shown}: not valid YAML: {exc}"]
+        mark = getattr(exc, "problem_mark", None)
+        if "scalar" in str(getattr(exc, "context", "")):  # an unclosed quote: point at where it opened
+            mark = exc.context_mark
+        at = f"{shown}:{mark.line + 1}" if mark else shown
+        return {}, [f"{at}: the file is not valid YAML ({getattr(exc, 'problem', None) or exc}). Check the "
+                    f"indentation and quotes on this line and the one before: each entry starts '- key:' "
+                    f"and its fields are indented by two more spaces."]
     if root is None or not isinstance(root, yaml.SequenceNode):
         return {}, [f"{shown}:1: the file must be a YAML list of references (lines starting '- key:')"]
     refs: dict[str, Reference] = {}
@@ -176,7 +182,7 @@ def format_reference(ref: Reference) -> str:
 
 
 NAMES = {"pmid": "PubMed ID", "doi": "DOI", "authors": "full author list", "volume": "volume",
-         "pages": "page numbers"}
+         "pages": "page numbers", "n": "number of people"}
 
 
 def format_unconfirmed(ref: Reference) -> str:

@@ -19,8 +19,9 @@ LINE = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>\S.*)$")
 MARKER = "<!-- glossary:all -->"
 
 
-def load_glossary(path: Path) -> tuple[dict[str, str], list[str]]:
-    """Return ({term: definition}, errors) from the glossary file."""
+def load_glossary(path: Path, display: str | None = None) -> tuple[dict[str, str], list[str]]:
+    """Return ({term: definition}, errors) from the glossary file (``display``: the path shown)."""
+    shown = display or str(path)
     terms: dict[str, str] = {}
     lines: dict[str, int] = {}
     errors: list[str] = []
@@ -29,11 +30,13 @@ def load_glossary(path: Path) -> tuple[dict[str, str], list[str]]:
             continue
         match = LINE.match(line)
         if not match:
-            errors.append(f"{path}:{number}: expected '*[Term]: plain definition', got {line[:60]!r}")
+            errors.append(f"{shown}:{number}: this line is not a glossary entry: {line[:60]!r}. Write it as "
+                          f"'*[Term]: plain definition' on one line, starting with '*['.")
             continue
         term = match["term"]
         if term in terms:
-            errors.append(f"{path}:{number}: '{term}' is already defined on line {lines[term]}")
+            errors.append(f"{shown}:{number}: '{term}' is already defined on line {lines[term]}. "
+                          f"Keep one of the two lines and delete the other.")
             continue
         terms[term], lines[term] = match["definition"].strip(), number
     return terms, errors
@@ -48,7 +51,7 @@ def on_page_markdown(markdown, page, config, files):
     if MARKER not in markdown:
         return markdown
     path = Path(config["config_file_path"]).parent / config["extra"]["glossary_file"]
-    terms, errors = load_glossary(path)
+    terms, errors = load_glossary(path, config["extra"]["glossary_file"])
     if errors:
         raise PluginError("Glossary problems:\n  " + "\n  ".join(errors))
     groups: dict[str, list[str]] = {}

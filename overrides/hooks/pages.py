@@ -1,7 +1,8 @@
 """Page metadata hook: check every page's front matter, and warn when a review is overdue.
 
 One job: the front matter is the single home of each page's metadata (title,
-description, review dates, search keywords). The hook stops the build, naming the
+description, review dates, and the search synonyms in ``tags:``, which Material's search
+indexes without showing them). The hook stops the build, naming the
 file, when a page lacks a required field or its dates are not sensible:
 
 * ``title``, ``description``, ``last_reviewed`` and ``next_review`` are required;
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
 from mkdocs.exceptions import PluginError
 
@@ -25,9 +27,40 @@ MAX_REVIEW_GAP = dt.timedelta(days=3 * 366)
 notice = logging.getLogger("lupus_guide.review_dates")
 
 
-def check_meta(meta: dict, where: str) -> list[str]:
-    """Return the problems with one page's front matter (empty when it is fine)."""
+def _field_lines(source: str | None) -> dict[str, int]:
+    """{field: line number} for the front matter at the top of a page's Markdown."""
+    found: dict[str, int] = {}
+    lines = (source or "").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return found
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() in ("---", "..."):
+            break
+        match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            found.setdefault(match[1], number)
+    return found
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_meta(meta: dict, where: str, source: str | None = None) -> list[str]:
+    """Return the problems with one page's front matter (empty when it is fine).
+
+    ``where`` names the file; with the page's Markdown as ``source`` each message also gives
+    the line of the field concerned.
+    """
     problems = []
+    lines = _field_lines(source)
+    file = re.sub(r":\d+$", "", where)
+
+    def at(name: str) -> str:
+        return f"{file}:{lines[name]}" if name in lines else where
     for name in REQUIRED:
         if meta.get(name) in (None, ""):
             problems.append(f"{where}: front matter is missing '{name}:'. Add it between the '---' lines "
@@ -35,19 +68,21 @@ def check_meta(meta: dict, where: str) -> list[str]:
     for name in ("last_reviewed", "next_review"):
         value = meta.get(name)
         if value not in (None, "") and not isinstance(value, dt.date):
-            problems.append(f"{where}: '{name}: {value}' is not a date. Write it as YYYY-MM-DD, "
-                            f"e.g. {name}: 2026-11-25")
+            problems.append(f"{at(name)}: '{name}: {value}' is not a date. Write it as YYYY-MM-DD, "
+                            f"without quotes, e.g. {name}: 2026-11-25")
     last, nxt = meta.get("last_reviewed"), meta.get("next_review")
     if isinstance(last, dt.date) and isinstance(nxt, dt.date):
         if nxt <= last:
-            problems.append(f"{where}: next_review ({nxt}) must come after last_reviewed ({last}).")
+            problems.append(f"{at('next_review')}: next_review ({nxt}) must come after last_reviewed ({last}). "
+                            f"Usually it is one year later: next_review: {_years_later(last, 1)}")
         elif nxt - last > MAX_REVIEW_GAP:
-            problems.append(f"{where}: next_review ({nxt}) is more than 3 years after last_reviewed "
-                            f"({last}). Set it no later than {last.replace(year=last.year + 3)}.")
+            problems.append(f"{at('next_review')}: next_review ({nxt}) is more than 3 years after "
+                            f"last_reviewed ({last}). Set it no later than {_years_later(last, 3)}.")
     description = str(meta.get("description", ""))
     if len(description) > 200:
-        problems.append(f"{where}: description is {len(description)} characters; keep it under 200 "
-                        f"(it is shown in search results).")
+        problems.append(f"{at('description')}: the description ({description[:50]!r}...) is "
+                        f"{len(description)} characters long; shorten it to under 200 (search results "
+                        f"show it).")
     return problems
 
 
@@ -64,7 +99,7 @@ def overdue_notice(meta: dict, where: str, today: dt.date | None = None) -> str 
 def on_page_markdown(markdown, page, config, files):
     """Stop on bad front matter; print a notice for an overdue review."""
     where = f"docs/{page.file.src_uri}"
-    problems = check_meta(page.meta, where)
+    problems = check_meta(page.meta, where, page.file.content_string)
     if problems:
         raise PluginError("Front matter problems:\n  " + "\n  ".join(problems))
     message = overdue_notice(page.meta, where)

@@ -34,8 +34,12 @@ def check_docs(docs: Path, config_file: Path) -> list[str]:
     for page in sorted(docs.glob("*.md")):
         rel = page.relative_to(docs).as_posix()
         where = f"{page.relative_to(config_file.parent)}"
+        text = page.read_text(encoding="utf-8")
+        meta = mkdocs_meta.get_data(text)[1]
         if rel not in in_nav:
-            problems.append(f"{where}: this page is not in the nav. Add it under 'nav:' in mkdocs.yml.")
-        meta = mkdocs_meta.get_data(page.read_text(encoding="utf-8"))[1]
-        problems += check_meta(meta, f"{where}:1")
+            title = str(meta.get("title") or page.stem)
+            title = f'"{title}"' if ":" in title else title
+            problems.append(f"{where}: this page is not in the nav. Add it under 'nav:' in mkdocs.yml, in the "
+                            f"section where it belongs, with a line like:  - {title}: {rel}")
+        problems += check_meta(meta, f"{where}:1", text)
     return problems

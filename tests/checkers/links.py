@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from checkers import ROOT
+
 SKIP_SCHEMES = {"http", "https", "mailto", "tel", "javascript", "data"}
 
 
@@ -38,13 +40,16 @@ def _target_file(site: Path, page: Path, path_part: str) -> Path:
 
 def _source_line(source: Path | None, text: str, href: str) -> str:
     """Best guess at where the link is written in the Markdown source, as 'file:line'."""
-    if source is None or not source.exists():
-        return str(source) if source else "?"
+    if source is None:
+        return "?"
+    shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source  # docs/x.md, as editors see it
+    if not source.exists():
+        return str(shown)
     needles = [n for n in (href.split("#")[0].rstrip("/").split("/")[-1], text.strip()) if n]
     for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
         if any(n and n in line for n in needles):
-            return f"{source}:{number}"
-    return str(source)
+            return f"{shown}:{number}"
+    return str(shown)
 
 
 def check_links(site: Path, source_of=None) -> list[str]:
@@ -79,4 +84,3 @@ def check_links(site: Path, source_of=None) -> list[str]:
                                     f"#{anchor}, but {target.relative_to(site)} has no element with that id. "
                                     f"Check the heading's spelling or its {{ #id }}.")
     return problems
-

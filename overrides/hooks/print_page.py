@@ -1,0 +1,75 @@
+"""Print hook: fill the "Print the whole guide" page with every page of the nav, in order.
+
+One job. The page ``docs/print.md`` holds the marker ``<!-- print:all -->``. MkDocs renders
+every page's Markdown before it renders any template, so by ``on_page_context`` each page's
+HTML is ready. The hook puts them one after another, each in a ``<section>``, and makes the
+result valid on one page:
+
+* every ``id`` is prefixed with the page's slug (``hsct--risks``), so headings and
+  reference lists of different pages never clash (a trial of mkdocs-print-site-plugin
+  produced duplicate ids and broken back-links);
+* headings move down one level, so the print page keeps a single H1;
+* links within a page and links to other pages of the guide become links within the print
+  page (``../hsct/#risks`` -> ``#hsct--risks``), and links to the home page are kept working.
+
+It stops the build if the marker is missing from the print page, or if a page in the nav
+has not been rendered.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from mkdocs.exceptions import PluginError
+
+MARKER = "<!-- print:all -->"
+PRINT_PAGE = "print.md"
+ID = re.compile(r'\bid="([^"]+)"')
+HEADING = re.compile(r"<(/?)h([1-5])\b")
+HREF = re.compile(r'\bhref="([^"]*)"')
+
+
+def _slug(url: str) -> str:
+    return url.strip("/").replace("/", "-") or "home"
+
+
+def _rewrite(html: str, page, by_url: dict[str, str]) -> str:
+    """Prefix ids with the page slug and point links at sections of the print page."""
+    slug = _slug(page.url)
+    html = ID.sub(lambda m: f'id="{slug}--{m.group(1)}"', html)
+
+    def fix(match: re.Match) -> str:
+        href = match.group(1)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("//"):
+            return match.group(0)                      # external link: unchanged
+        path, _, fragment = href.partition("#")
+        if not path:
+            return f'href="#{slug}--{fragment}"' if fragment else match.group(0)
+        target = posixpath.normpath(posixpath.join("/" + page.url, path)).lstrip("/")
+        target = (target + "/") if target and not target.endswith("/") and "." not in target else target
+        target = "" if target in (".", "./") else target
+        if target not in by_url:
+            return match.group(0)                      # an asset or a page outside the guide
+        other = by_url[target]
+        return f'href="#{other}--{fragment}"' if fragment else f'href="#{other}"'
+
+    html = HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+    return HREF.sub(fix, html)
+
+
+def on_page_context(context, page, config, nav):
+    """Replace the marker on the print page with every page's rendered content."""
+    if page.file.src_uri != PRINT_PAGE:
+        return context
+    if MARKER not in (page.content or ""):
+        raise PluginError(f"docs/{PRINT_PAGE} must contain the marker {MARKER}")
+    pages = [p for p in nav.pages if p.file.src_uri != PRINT_PAGE]
+    by_url = {p.url: _slug(p.url) for p in pages}
+    sections = []
+    for other in pages:
+        if other.content is None:
+            raise PluginError(f"docs/{other.file.src_uri} was not rendered before the print page")
+        sections.append(f'<section class="print-section" id="{_slug(other.url)}" '
+                        f'aria-label="{other.title}">\n{_rewrite(other.content, other, by_url)}\n</section>')
+    page.content = page.content.replace(MARKER, "\n".join(sections))
+    return context

@@ -1,0 +1,218 @@
+"""Page furniture: key points, review dates, help boxes, footer, how to cite, metadata,
+sitemap, stable URLs, redirects, the 404 page and the whole-guide print page."""
+from __future__ import annotations
+
+import collections
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import DOCS, ROOT
+from mkdocs.utils import meta as mkdocs_meta
+from mkdocs.utils import yaml_load
+
+GOLDEN = Path(__file__).with_name("golden_urls.txt")
+TREATMENT_PAGES = ["hsct", "msc", "risks"]
+
+
+def _front_matter():
+    pages = {}
+    for md in sorted(DOCS.glob("*.md")):
+        pages[md.stem] = mkdocs_meta.get_data(md.read_text(encoding="utf-8"))[1]
+    return pages
+
+
+META = _front_matter()
+CONTENT = [stem for stem, meta in META.items() if meta.get("audience", "patients") != "reference"]
+with open(ROOT / "mkdocs.yml", encoding="utf-8") as _f:
+    CONFIG = yaml_load(_f)
+SITE_URL = CONFIG["site_url"]
+
+
+def url_of(stem: str) -> str:
+    return "" if stem == "index" else f"{stem}/"
+
+
+def soup_of(site: Path, stem: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url_of(stem) / "index.html").read_text(encoding="utf-8"), "lxml")
+
+
+@pytest.mark.parametrize("stem", CONTENT)
+def test_key_points_box_comes_before_the_first_h2(site, stem):
+    article = soup_of(site, stem).find("article")
+    box = article.select_one(".admonition.key-points")
+    assert box is not None, (f"docs/{stem}.md: add a key points box right after the title:\n"
+                             f'!!! key-points "Key points"\n\n    - first point')
+    first_h2 = article.find("h2")
+    assert first_h2 is None or first_h2 in box.find_all_next("h2"), \
+        f"docs/{stem}.md: move the key points box above the first '## ' heading."
+    bullets = box.find_all("li")
+    assert 2 <= len(bullets) <= 4, f"docs/{stem}.md: the key points box has {len(bullets)} bullets; use 2 to 4."
+
+
+@pytest.mark.parametrize("stem", list(META))
+def test_review_dates_are_shown_in_time_elements(site, stem):
+    dates = soup_of(site, stem).select(".review-dates time")
+    assert len(dates) == 2, f"docs/{stem}.md: the page must show 'Page last reviewed' and 'Next review due'."
+    assert dates[0]["datetime"] == str(META[stem]["last_reviewed"])
+    assert dates[1]["datetime"] == str(META[stem]["next_review"])
+    text = dates[0].find_parent("p").get_text(" ", strip=True)
+    assert "Page last reviewed:" in text and "Next review due:" in text, text
+
+
+@pytest.mark.parametrize("stem", TREATMENT_PAGES)
+def test_treatment_pages_have_urgent_and_soon_help_boxes(site, stem):
+    article = soup_of(site, stem).find("article")
+    for level, word in (("help-urgent", "Urgent"), ("help-soon", "Soon")):
+        box = article.select_one(f".admonition.{level}")
+        assert box is not None, f'docs/{stem}.md: add a !!! {level} "{word}: ..." box.'
+        title = box.select_one(".admonition-title").get_text(" ", strip=True)
+        assert title.startswith(word), (f"docs/{stem}.md: the {level} box title must start with the word "
+                                        f"'{word}' so screen readers hear the urgency: {title!r}")
+        assert "note" not in box["class"], "a help box must not look like an ordinary note"
+
+
+def test_help_boxes_are_styled_differently_from_notes():
+    css = (DOCS / "stylesheets" / "extra.css").read_text()
+    for level in ("help-urgent", "help-soon"):
+        assert re.search(rf"\.admonition\.{level}\s*[{{,]", css), f"extra.css has no style for .{level}"
+
+
+def _all_pages(site: Path) -> list[Path]:
+    return [p for p in sorted(site.rglob("*.html"))
+            if "http-equiv=\"refresh\"" not in p.read_text(encoding="utf-8")[:1000]]
+
+
+def test_footer_on_every_page(site):
+    for path in _all_pages(site):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        footer = soup.select_one(".guide-footer")
+        rel = path.relative_to(site)
+        assert footer is not None, f"{rel}: the guide footer is missing (overrides/partials/guide-footer.html)"
+        text = footer.get_text(" ", strip=True)
+        assert "This guide does not replace advice from your own doctor" in text, rel
+        assert "No advertising, no sponsorship" in text, rel
+        about = [a for a in footer.find_all("a") if "How this guide was made" in a.get_text()]
+        assert about, f"{rel}: footer must link to 'How this guide was made'"
+        title = soup.title.get_text().split(" - ")[0]
+        report = footer.select_one("a.report-problem")
+        assert report is not None and "Report a problem with this page" in report.get_text(), rel
+        if path.name == "index.html":
+            assert title in unquote(report["href"]) or title in report.get_text(), \
+                f"{rel}: the report link must name the page"
+
+
+@pytest.mark.parametrize("stem", CONTENT)
+def test_how_to_cite_this_page(site, stem):
+    box = soup_of(site, stem).select_one("details.how-to-cite")
+    assert box is not None, f"docs/{stem}.md: 'How to cite this page' is missing"
+    text = box.get_text(" ", strip=True)
+    for part in (META[stem]["title"], CONFIG["site_name"], SITE_URL + url_of(stem),
+                 META[stem]["last_reviewed"].strftime("%-d %B %Y")):
+        assert part in text, f"docs/{stem}.md: 'How to cite' lacks {part!r}: {text}"
+
+
+def test_titles_are_unique(site):
+    titles = collections.Counter()
+    for stem in META:
+        titles[soup_of(site, stem).title.get_text()] += 1
+    dupes = [t for t, n in titles.items() if n > 1]
+    assert not dupes, f"Each page needs its own title; these repeat: {dupes}"
+
+
+@pytest.mark.parametrize("stem", list(META))
+def test_metadata(site, stem):
+    soup = soup_of(site, stem)
+    meta = META[stem]
+    where = f"docs/{stem}.md"
+    description = soup.find("meta", attrs={"name": "description"})
+    assert description and description["content"] == meta["description"], f"{where}: meta description"
+    canonical = soup.find("link", rel="canonical")
+    assert canonical and canonical["href"] == SITE_URL + url_of(stem), f"{where}: canonical URL"
+    for prop, expected in (("og:title", meta["title"]), ("og:description", meta["description"]),
+                           ("og:url", SITE_URL + url_of(stem)), ("og:type", "article")):
+        tag = soup.find("meta", property=prop)
+        assert tag and tag["content"] == expected, f"{where}: {prop} should be {expected!r}"
+    blocks = soup.find_all("script", type="application/ld+json")
+    assert len(blocks) == 1, f"{where}: expected one JSON-LD block"
+    data = json.loads(blocks[0].string)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "MedicalWebPage"
+    assert data["name"] == meta["title"] and data["description"] == meta["description"]
+    assert data["lastReviewed"] == str(meta["last_reviewed"])
+    assert "lupus" in data["about"]["name"].lower()
+    listed = soup.select("h2#references + ol > li")
+    assert len(data["citation"]) == len(listed), f"{where}: JSON-LD citation must list the page's references"
+    for item in data["citation"]:
+        assert item["url"].startswith("https://"), item
+
+
+def test_sitemap_lists_every_page(site):
+    sitemap = (site / "sitemap.xml").read_text()
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    missing = [SITE_URL + url_of(stem) for stem in META if SITE_URL + url_of(stem) not in listed]
+    assert not missing, f"sitemap.xml is missing: {missing}"
+
+
+def test_page_urls_match_the_golden_list(site):
+    """Clinicians link to these addresses. Changing one needs a redirect and an update here."""
+    built = sorted(str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html"))
+    built = ["/" if u == "./" else "/" + u for u in built]
+    golden = [line.strip() for line in GOLDEN.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    gone = sorted(set(golden) - set(built))
+    new = sorted(set(built) - set(golden))
+    assert not gone, (f"These page addresses disappeared: {gone}. Clinicians may link to them. Add a redirect "
+                      f"under plugins: redirects: redirect_maps in mkdocs.yml (old.md: new.md).")
+    assert not new, (f"New page addresses: {new}. If a page moved, add a redirect from its old address; then add "
+                     f"the new address to tests/golden_urls.txt.")
+
+
+def test_moved_page_redirects():
+    maps = next(p["redirects"]["redirect_maps"] for p in CONFIG["plugins"] if isinstance(p, dict) and "redirects" in p)
+    assert maps.get("stem-cell-transplant.md") == "hsct.md"
+
+
+def test_redirect_page_points_to_the_new_address(site):
+    html = (site / "stem-cell-transplant" / "index.html").read_text()
+    assert re.search(r'http-equiv="refresh" content="0; url=\.\./hsct/"', html), html[:500]
+
+
+def test_404_page_has_search_and_links_to_main_pages(site):
+    soup = BeautifulSoup((site / "404.html").read_text(), "lxml")
+    assert soup.find("h1").get_text(strip=True) == "Page not found"
+    assert soup.select_one(".md-search input"), "the 404 page must offer search"
+    links = {a["href"] for a in soup.select("ul.not-found-links a")}
+    for stem in ("index", "hsct", "msc", "trials-and-clinics", "glossary"):
+        assert any(h.rstrip("/").endswith(url_of(stem).rstrip("/") or ".") for h in links), (stem, links)
+
+
+def test_print_page_holds_every_page_in_order(site):
+    soup = BeautifulSoup((site / "print" / "index.html").read_text(), "lxml")
+    sections = [s["id"] for s in soup.select("section.print-section")]
+    expected = []
+
+    def walk(items):
+        for item in items:
+            for value in item.values():
+                if isinstance(value, list):
+                    walk(value)
+                elif value != "print.md":
+                    expected.append("home" if value == "index.md" else value[:-3])
+    walk(CONFIG["nav"])
+    assert sections == expected, f"print page sections {sections} != nav order {expected}"
+    assert len(soup.find_all("h1")) == 1, "the print page must keep a single H1"
+    ids = [t["id"] for t in soup.find_all(id=True)]
+    dupes = [i for i, n in collections.Counter(ids).items() if n > 1]
+    assert not dupes, f"duplicate ids on the print page: {dupes[:10]}"
+    assert soup.select("section#hsct sup.citation a[href^='#hsct--ref-']"), "citations must link within the section"
+
+
+def test_print_stylesheet_hides_navigation_and_shows_link_urls():
+    css = (DOCS / "stylesheets" / "extra.css").read_text()
+    block = css[css.index("@media print"):]
+    for selector in (".md-header", ".md-sidebar", ".md-search", '[data-md-component="palette"]'):
+        assert selector in block, f"print CSS must hide {selector}"
+    assert 'content: " (" attr(href) ")"' in block, "print CSS must show each link's URL after its text"
+    assert "break-inside: avoid" in block, "tables and boxes must not split across printed pages"
