@@ -40,7 +40,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 
 REQUIRED = {
     "study": ("authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "summary"),
-    "webpage": ("publisher", "title", "year", "url", "summary"),
+    "webpage": ("publisher", "title", "url", "summary"),  # plus year (published) or accessed
 }
 STUDY_DESIGNS = {
     "RCT", "single-arm trial", "registry", "case series", "systematic review",
@@ -113,6 +113,9 @@ def load_references(path: Path, display: str | None = None) -> tuple[dict[str, R
             unconfirmed = []
         if kind == "study" and not data.get("doi") and not data.get("url"):
             errors.append(f"{where}: reference {key!r} has no DOI; give its journal page as 'url:' instead")
+        if kind == "webpage" and not data.get("year") and not data.get("accessed"):
+            errors.append(f"{where}: reference {key!r} needs 'year:' (when published) or 'accessed:' "
+                          f"(the date you read it, YYYY-MM-DD)")
         for name in REQUIRED[kind]:
             if name in unconfirmed:
                 continue
@@ -165,7 +168,8 @@ def format_reference(ref: Reference) -> str:
     """A Vancouver-style citation in Markdown (no links)."""
     esc = html.escape
     if ref.get("type") == "webpage":
-        return f"{esc(ref.get('publisher'))}. *{esc(ref.get('title'))}*. {ref.get('year')}."
+        when = ref.get("year") or f"Accessed {ref.get('accessed'):%-d %B %Y}"
+        return f"{esc(ref.get('publisher'))}. *{esc(ref.get('title'))}*. {when}."
     authors = [str(a) for a in ref.get("authors") or []]
     if len(authors) > 6:
         authors = authors[:6] + ["et al."]

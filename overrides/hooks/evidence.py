@@ -59,6 +59,8 @@ INTERVENTIONS = {
     "standard care": "Standard care",
     "none": "Studies of lupus itself (no treatment studied)",
 }
+# How a design is written on the page (the data keeps the short form).
+DESIGN_LABELS = {"RCT": "randomised controlled trial"}
 TEXT_FIELDS = ("population", "comparator", "follow_up", "outcomes", "harms", "limitation")
 NOT_REPORTED = "*not reported*"
 
@@ -196,7 +198,7 @@ def render_tables(refs: dict, src: str) -> str:
         slug = re.sub(r"[^a-z0-9]+", "-", intervention.lower()).strip("-")
         rows = []
         for ref in studies:
-            design = _cell(ref.get("design"))
+            design = _cell(DESIGN_LABELS.get(ref.get("design"), ref.get("design")))
             if ref.get("comparator"):
                 design += f"<br>Comparator: {_cell(ref.get('comparator'))}"
             row = [_link(ref, to_refs), design, _n(ref), _cell(ref.get("population"))]

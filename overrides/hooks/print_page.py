@@ -27,13 +27,21 @@ PRINT_PAGE = "print.md"
 ID = re.compile(r'\bid="([^"]+)"')
 HEADING = re.compile(r"<(/?)h([1-5])\b")
 HREF = re.compile(r'\bhref="([^"]*)"')
+SRC = re.compile(r'\bsrc="([^"]*)"')
 
 
 def _slug(url: str) -> str:
     return url.strip("/").replace("/", "-") or "home"
 
 
-def _rewrite(html: str, page, by_url: dict[str, str]) -> str:
+def _rebase(path: str, page, print_url: str) -> str:
+    """A relative link written for `page`, rewritten to work from the print page."""
+    target = posixpath.normpath(posixpath.join("/" + page.url, path))
+    relative = posixpath.relpath(target, "/" + print_url)
+    return relative + ("/" if path.endswith("/") and not relative.endswith("/") else "")
+
+
+def _rewrite(html: str, page, by_url: dict[str, str], print_url: str) -> str:
     """Prefix ids with the page slug and point links at sections of the print page."""
     slug = _slug(page.url)
     html = ID.sub(lambda m: f'id="{slug}--{m.group(1)}"', html)
@@ -48,12 +56,15 @@ def _rewrite(html: str, page, by_url: dict[str, str]) -> str:
         target = posixpath.normpath(posixpath.join("/" + page.url, path)).lstrip("/")
         target = (target + "/") if target and not target.endswith("/") and "." not in target else target
         target = "" if target in (".", "./") else target
-        if target not in by_url:
-            return match.group(0)                      # an asset or a page outside the guide
+        if target not in by_url:                       # an asset (e.g. a .ris file): re-base it
+            rebased = _rebase(path, page, print_url)
+            return f'href="{rebased}#{fragment}"' if fragment else f'href="{rebased}"'
         other = by_url[target]
         return f'href="#{other}--{fragment}"' if fragment else f'href="#{other}"'
 
     html = HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+    html = SRC.sub(lambda m: m.group(0) if re.match(r"^([a-z][a-z0-9+.-]*:|//|/)", m.group(1))
+                   else f'src="{_rebase(m.group(1), page, print_url)}"', html)
     return HREF.sub(fix, html)
 
 
@@ -70,6 +81,6 @@ def on_page_context(context, page, config, nav):
         if other.content is None:
             raise PluginError(f"docs/{other.file.src_uri} was not rendered before the print page")
         sections.append(f'<section class="print-section" id="{_slug(other.url)}" '
-                        f'aria-label="{other.title}">\n{_rewrite(other.content, other, by_url)}\n</section>')
+                        f'aria-label="{other.title}">\n{_rewrite(other.content, other, by_url, page.url)}\n</section>')
     page.content = page.content.replace(MARKER, "\n".join(sections))
     return context

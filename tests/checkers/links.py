@@ -22,9 +22,11 @@ def _parse(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
-def ids_in(path: Path) -> set[str]:
+@lru_cache(maxsize=None)
+def ids_in(path: Path) -> frozenset[str]:
     soup = _parse(path)
-    return {tag["id"] for tag in soup.find_all(id=True)} | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+    return frozenset({tag["id"] for tag in soup.find_all(id=True)}
+                     | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})})
 
 
 def _target_file(site: Path, page: Path, path_part: str) -> Path:
@@ -66,12 +68,14 @@ def check_links(site: Path, source_of=None) -> list[str]:
             if parts.scheme in SKIP_SCHEMES or parts.netloc:
                 continue
             text = tag.get_text(" ", strip=True)[:60]
-            where = _source_line(source_of(page) if source_of else None, text, ref)
+
+            def where(text=text, ref=ref, page=page):  # looked up only for a broken link
+                return _source_line(source_of(page) if source_of else None, text, ref)
             rel_page = page.relative_to(site)
             if parts.path:
                 target = _target_file(site, page, unquote(parts.path))
                 if not target.exists():
-                    problems.append(f"{where}: the link '{text or ref}' ({ref}) on {rel_page} points to "
+                    problems.append(f"{where()}: the link '{text or ref}' ({ref}) on {rel_page} points to "
                                     f"{target.relative_to(site) if target.is_relative_to(site) else target}, "
                                     f"which does not exist. Fix the link target or create the page.")
                     continue
@@ -80,7 +84,7 @@ def check_links(site: Path, source_of=None) -> list[str]:
             if parts.fragment and target.suffix == ".html":
                 anchor = unquote(parts.fragment)
                 if anchor not in ids_in(target):
-                    problems.append(f"{where}: the link '{text or ref}' ({ref}) on {rel_page} points to "
+                    problems.append(f"{where()}: the link '{text or ref}' ({ref}) on {rel_page} points to "
                                     f"#{anchor}, but {target.relative_to(site)} has no element with that id. "
                                     f"Check the heading's spelling or its {{ #id }}.")
     return problems

@@ -1,0 +1,673 @@
+"""What a patient's browser sees: privacy, CSP and console, keyboard, no JavaScript, reflow, tap targets.
+
+Each check is a small function returning readable problems (page, what, how to fix), and each
+one is also run on a deliberately broken page (the *_BROKEN_* strings, written to tmp_path and
+served the same way) to prove it can fail.
+
+Two passes visit every page once each and are shared by several tests:
+* the phone pass (320 x 800, CSP enforced): CSP violations, console errors, reflow, tap targets;
+* the privacy pass (1280 x 900, CSP bypassed so the policy cannot hide an attempted request,
+  every request to another origin aborted and recorded): privacy and desktop tap targets.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from browser_support import serve, source_of
+
+pytestmark = pytest.mark.browser
+
+SEARCH_QUERY = "transplant"
+PHONE = {"width": 320, "height": 800}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Records CSP violations before any page script runs.
+CSP_LISTENER = """window.__guideCsp = [];
+document.addEventListener('securitypolicyviolation', e => window.__guideCsp.push(
+  `${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${(e.sourceFile || '').split('/').pop()}:${e.lineNumber}) ${e.sample || ''}`.trim()));"""
+
+# Measures one loaded page: horizontal overflow, tables, and tap targets (WCAG 2.5.8).
+PROBE_JS = r"""() => {
+  const vw = document.documentElement.clientWidth;
+  const css = el => getComputedStyle(el);
+  const shown = el => {
+    for (let a = el; a; a = a.parentElement) {
+      const s = css(a);
+      if (s.display === 'none' || s.visibility === 'hidden' || s.visibility === 'collapse' || s.opacity === '0') return false;
+    }
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const scrollBox = el => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (['auto', 'scroll'].includes(css(a).overflowX)) return a;
+    }
+    return null;
+  };
+  const name = el => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (el.classList.length) s += '.' + [...el.classList].slice(0, 3).join('.');
+    const text = (el.getAttribute('aria-label') || el.textContent || '').trim().replace(/\s+/g, ' ');
+    return text ? `${s} "${text.slice(0, 40)}"` : s;
+  };
+  const out = {vw, scrollWidth: document.documentElement.scrollWidth, wide: [], tables: [], small: []};
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right <= vw + 1 || r.width === 0 || scrollBox(el) || !shown(el)) continue;
+    const p = el.parentElement, pr = p && p.getBoundingClientRect();
+    if (p && p !== document.body && pr.right > vw + 1 && !scrollBox(p)) continue;  // report outermost only
+    out.wide.push(`${name(el)} reaches ${Math.round(r.right)}px`);
+  }
+  for (const t of document.querySelectorAll('.md-content table')) {
+    if (!shown(t)) continue;
+    const box = scrollBox(t);
+    const right = (box || t).getBoundingClientRect().right;
+    if (right > vw + 1) out.tables.push(`${name(t).slice(0, 60)} is ${Math.round(t.getBoundingClientRect().width)}px wide`
+                                        + (box ? ' and so is its scroll box' : ' and has no scroll box of its own'));
+  }
+  // Tap targets: at least 24 x 24 px, unless inline in a sentence, or spaced so that a 24 px
+  // circle centred on each does not touch another target (WCAG 2.2 SC 2.5.8 exceptions).
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, label[for], [role=button], [tabindex]:not([tabindex="-1"])';
+  const targets = [...document.querySelectorAll(sel)].filter(el => {
+    if (!shown(el) || css(el).pointerEvents === 'none') return false;
+    const r = el.getBoundingClientRect();
+    return r.right > 0 && r.left < vw;                      // off-canvas: not tappable now
+  }).map(el => {
+    const r = el.getBoundingClientRect();
+    return {el, x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height};
+  });
+  const inline = el => {
+    if (!css(el).display.startsWith('inline') || css(el).display === 'inline-block' && el.tagName !== 'A') return false;
+    let block = el.parentElement;
+    while (block && css(block).display.startsWith('inline')) block = block.parentElement;
+    const own = (el.textContent || '').trim().length;
+    return block && (block.textContent || '').trim().length > own + 10;   // other words around it
+  };
+  const small = targets.filter(t => (t.w < 24 || t.h < 24) && !inline(t.el));
+  for (const t of small) {
+    const cx = t.x + t.w / 2, cy = t.y + t.h / 2;
+    const clash = targets.find(o => {
+      if (o === t || o.el.contains(t.el) || t.el.contains(o.el)) return false;
+      if (small.includes(o)) return Math.hypot(o.x + o.w / 2 - cx, o.y + o.h / 2 - cy) < 24;
+      const dx = Math.max(o.x - cx, 0, cx - (o.x + o.w)), dy = Math.max(o.y - cy, 0, cy - (o.y + o.h));
+      return Math.hypot(dx, dy) < 12;
+    });
+    if (clash) out.small.push(`${name(t.el)} is ${Math.round(t.w)}x${Math.round(t.h)}px, too close to ${name(clash.el)}`);
+  }
+  return out;
+}"""
+
+FOCUS_JS = r"""() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect();
+  const header = document.querySelector('.md-header, header');
+  const hb = header && getComputedStyle(header).position.match(/sticky|fixed/) ? header.getBoundingClientRect().bottom : 0;
+  let s = el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).slice(0, 2).join('.') : '');
+  const text = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+  let hidden = false;
+  for (let a = el; a; a = a.parentElement) { const c = getComputedStyle(a); if (c.visibility === 'hidden' || c.display === 'none') hidden = true; }
+  return {name: text ? `${s} "${text}"` : s, top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+          w: r.width, h: r.height, header: hb, vw: innerWidth, vh: innerHeight, hidden};
+}"""
+
+
+# ----------------------------------------------------------------------------- checkers
+
+def foreign_requests(urls: list[str], base: str) -> list[str]:
+    """Every URL that is not on the site's own origin (data: and blob: are not requests)."""
+    own = urlsplit(base)
+    bad = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            continue
+        if (parts.scheme, parts.netloc) != (own.scheme, own.netloc) and url not in bad:
+            bad.append(url)
+    return bad
+
+
+def reflow_problems(label: str, probe: dict) -> list[str]:
+    problems = []
+    if probe["scrollWidth"] > probe["vw"] + 1 or probe["wide"]:
+        problems.append(f"{label}: scrolls sideways at {probe['vw']}px (page is {probe['scrollWidth']}px wide). "
+                        "Too wide: " + "; ".join(probe["wide"][:6] or ["(no single element found)"])
+                        + ". Let it wrap (docs/stylesheets/extra.css) or give it its own scroll box.")
+    for table in probe["tables"]:
+        problems.append(f"{label}: table {table}; tables must scroll inside their own box "
+                        "(.md-typeset__scrollwrap), not the page.")
+    return problems
+
+
+def tap_target_problems(label: str, probe: dict) -> list[str]:
+    return [f"{label}: tap target {t}. Make it at least 24x24px or move it away "
+            f"(WCAG 2.5.8; docs/stylesheets/extra.css)." for t in probe["small"]]
+
+
+def focus_problem(label: str, f: dict | None) -> str | None:
+    """Why a focused element (FOCUS_JS result) cannot be seen, or None if it can."""
+    if f is None:
+        return None
+    where = f"{label}: focused {f['name']}"
+    if f["hidden"] or f["w"] == 0 and f["h"] == 0:
+        return f"{where} is invisible (hidden or zero-sized) yet takes keyboard focus."
+    if f["right"] <= 0 or f["left"] >= f["vw"] or f["bottom"] <= 0 or f["top"] >= f["vh"]:
+        return f"{where} is off-screen (left {f['left']:.0f}, top {f['top']:.0f}px)."
+    if f["top"] < f["header"] - 1:
+        return (f"{where} is hidden under the sticky header (top {f['top']:.0f}px, header ends at "
+                f"{f['header']:.0f}px). Check scroll-padding-top in docs/stylesheets/extra.css.")
+    return None
+
+
+def tab_through(page, label: str, presses: int, key: str = "Tab") -> tuple[list[str], int]:
+    """Press `key` up to `presses` times; problems for focused elements one cannot see."""
+    problems, seen = [], 0
+    for _ in range(presses):
+        page.keyboard.press(key)
+        f = page.evaluate(FOCUS_JS)
+        if f is None:
+            continue
+        seen += 1
+        problem = focus_problem(label, f)
+        if problem and problem not in problems:
+            problems.append(problem)
+    return problems, seen
+
+
+def skip_link_problems(page, label: str) -> list[str]:
+    """The first Tab lands on a visible skip link; following it puts the next Tab inside <main>."""
+    page.keyboard.press("Tab")
+    first = page.evaluate("""() => { const e = document.activeElement; return e && {
+        skip: e.matches('a.md-skip, a[href^="#"]') && /skip/i.test(e.textContent),
+        text: (e.textContent || e.tagName).trim().slice(0, 40), href: e.getAttribute('href'),
+        visible: e.getBoundingClientRect().width > 0 && getComputedStyle(e).opacity !== '0' }; }""")
+    if not first or not first["skip"]:
+        return [f"{label}: the first Tab stop is {first and first['text']!r}, not a 'Skip to content' link."]
+    problems = []
+    if not first["visible"]:
+        problems.append(f"{label}: the skip link is invisible when focused.")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    inside = page.evaluate("() => !!document.activeElement.closest('main, [role=main]')")
+    if not inside:
+        name = page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)")
+        problems.append(f"{label}: after following the skip link ({first['href']}), Tab went to {name} "
+                        "outside the main content.")
+    return problems
+
+
+def search_keyboard_problems(page, base: str, query: str = SEARCH_QUERY, max_tabs: int = 8) -> list[str]:
+    """Tab to the search field (no shortcuts), type, ArrowDown to a result, Enter follows it."""
+    page.goto(base, wait_until="load")
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('input[type=search], input[name=query], [role=searchbox]')"):
+            break
+    else:
+        return [f"{base}: no search field within {max_tabs} Tab presses."]
+    if not page.evaluate("() => document.activeElement.getBoundingClientRect().width > 0"):
+        return [f"{base}: the search field takes focus but cannot be seen."]
+    page.keyboard.type(query)
+    try:
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    except Exception:
+        return [f"{base}: typing {query!r} in the search field showed no results within 10 s."]
+    page.keyboard.press("ArrowDown")
+    href = page.evaluate("() => document.activeElement.closest('a') && document.activeElement.closest('a').href")
+    if not href:
+        return [f"{base}: ArrowDown in the search field did not move to a result."]
+    before = page.url
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    if page.url == before:
+        return [f"{base}: Enter on the result {href} did not open it."]
+    text = page.inner_text("main")
+    if query.lower() not in text.lower():
+        return [f"{page.url}: the search result for {query!r} does not mention it."]
+    return []
+
+
+def nojs_page_problems(page, label: str, min_nav_links: int) -> list[str]:
+    """Without JavaScript: the main text and the site navigation are visible."""
+    info = page.evaluate("""() => {
+      const main = document.querySelector('main, [role=main]');
+      const vis = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+                         return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.opacity !== '0'; };
+      const article = main && (main.querySelector('article') || main);
+      return {main: !!main, text: article && vis(article) ? article.innerText.trim().length : 0,
+              h1: !!(main && main.querySelector('h1') && vis(main.querySelector('h1'))),
+              nav: [...document.querySelectorAll('nav a[href]')].filter(vis).length};
+    }""")
+    problems = []
+    if not info["main"] or info["text"] < 100 or not info["h1"]:
+        problems.append(f"{label}: without JavaScript the main content is not shown "
+                        f"({info['text']} characters visible, heading visible: {info['h1']}).")
+    if info["nav"] < min_nav_links:
+        problems.append(f"{label}: without JavaScript only {info['nav']} navigation links are visible "
+                        f"(expected at least {min_nav_links}).")
+    return problems
+
+
+def csp_console_problems(label: str, violations: list[str], console: list[str]) -> list[str]:
+    return ([f"{label}: Content-Security-Policy violation: {v}. Allow it in "
+             f"overrides/partials/head-meta.html only if it is needed, or remove the inline code."
+             for v in violations]
+            + [f"{label}: console {c}" for c in console])
+
+
+def csp_of(html: str) -> str | None:
+    m = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    return m.group(1) if m else None
+
+
+def inline_script_problems(site: Path) -> list[str]:
+    """Every inline script after the CSP meta tag must be allowed by its hash."""
+    problems = []
+    for html_file in sorted(site.rglob("*.html")):
+        text = html_file.read_text(encoding="utf-8")
+        policy = csp_of(text)
+        if policy is None:
+            continue
+        after = text[text.index("Content-Security-Policy"):]
+        allowed = set(re.findall(r"'(sha256-[A-Za-z0-9+/=]+)'", policy))
+        for m in re.finditer(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", after, re.S):
+            attrs = m.group("attrs")
+            if "src=" in attrs or re.search(r'type="(?!text/javascript|module)[^"]+"', attrs):
+                continue  # external file, or data such as application/json
+            digest = "sha256-" + base64.b64encode(hashlib.sha256(m.group("body").encode()).digest()).decode()
+            if digest not in allowed:
+                line = text[: text.index(m.group(0))].count("\n") + 1 if m.group(0) in text else "?"
+                problems.append(f"{html_file.relative_to(site)}:{line}: inline script "
+                                f"{m.group('body')[:60]!r}... is not allowed by the CSP. If it is "
+                                f"meant to be there, add '{digest}' to script-src in "
+                                "overrides/partials/head-meta.html.")
+    return problems
+
+
+def policy_problems(policy: str) -> list[str]:
+    """The policy allows only this origin: no 'unsafe-*', no hosts, no wildcards."""
+    problems = []
+    for directive in filter(None, (d.strip() for d in policy.split(";"))):
+        name, *sources = directive.split()
+        for src in sources:
+            ok = (src in ("'self'", "'none'", "data:") or src.startswith("'sha256-"))
+            if not ok:
+                problems.append(f"CSP {name} allows {src}; only 'self', 'none', data: and "
+                                "'sha256-...' hashes are allowed (overrides/partials/head-meta.html).")
+    return problems
+
+
+# ----------------------------------------------------------------------------- page passes
+
+def visit(page, url: str) -> None:
+    page.goto(url, wait_until="load")
+    # Wake up what reacts to the reader: scroll (back-to-top button) and a tooltip.
+    page.mouse.wheel(0, 2500)
+    page.mouse.wheel(0, -800)
+    abbr = page.locator(".md-content abbr[title], .md-content [data-md-tooltip]").first
+    if abbr.count() and abbr.is_visible():
+        abbr.hover()
+    page.wait_for_timeout(150)
+
+
+def phone_pass(browser, base: str, paths: list[str]) -> dict:
+    """{path: {"probe", "csp", "console"}} with CSP enforced at 320 px."""
+    context = browser.new_context(viewport=PHONE)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: m.type == "error" and console.append(f"error: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"uncaught error: {e}"))
+    results = {}
+    try:
+        for path in paths:
+            visit(page, base + path)
+            if path == paths[0]:  # one search too, under the CSP (the search worker)
+                page.keyboard.press("/")
+                page.keyboard.type(SEARCH_QUERY)
+                page.wait_for_selector(".md-search-result__item", timeout=10_000)
+                page.keyboard.press("Escape")
+            results[path] = {"probe": page.evaluate(PROBE_JS), "csp": page.evaluate("window.__guideCsp"),
+                             "console": list(console)}
+            console.clear()
+    finally:
+        context.close()
+    return results
+
+
+def privacy_pass(browser, base: str, paths: list[str]) -> dict:
+    """Every page, plus a search on two of them; records requests, aborts foreign ones."""
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    seen: list[str] = []
+    context.on("request", lambda r: seen.append(r.url))
+
+    def gate(route):
+        if foreign_requests([route.request.url], base):
+            seen.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", gate)
+    page = context.new_page()
+    probes, searched = {}, []
+    try:
+        for path in paths:
+            visit(page, base + path)
+            probes[path] = page.evaluate(PROBE_JS)
+            if path in (paths[0], paths[-1]):
+                page.keyboard.press("/")
+                page.keyboard.type(SEARCH_QUERY)
+                page.wait_for_selector(".md-search-result__item", timeout=10_000)
+                page.locator(".md-search-result__link").first.click()
+                page.wait_for_load_state("load")
+                searched.append(path)
+    finally:
+        context.close()
+    return {"requests": seen, "probes": probes, "searched": searched}
+
+
+@pytest.fixture(scope="module")
+def phone(browser, base_url, site_urls):
+    return phone_pass(browser, base_url, site_urls)
+
+
+@pytest.fixture(scope="module")
+def desktop(browser, base_url, site_urls):
+    return privacy_pass(browser, base_url, site_urls)
+
+
+def label_of(path: str, width: int) -> str:
+    return f"{source_of(path)} [/{path}, {width}px]"
+
+
+# ----------------------------------------------------------------------------- privacy
+
+def test_no_request_leaves_the_site(desktop, base_url, site_urls):
+    assert len(desktop["searched"]) == 2 and any("search_index" in u for u in desktop["requests"])
+    bad = foreign_requests(desktop["requests"], base_url)
+    assert not bad, (f"Loading {len(site_urls)} pages and searching contacted other sites:\n  "
+                     + "\n  ".join(bad) + "\nServe the file from this site, or remove the feature "
+                     "(a theme option, a repo_url widget, an embed...).")
+
+
+# ----------------------------------------------------------------------------- CSP and console
+
+def test_csp_allows_only_this_site(site):
+    policy = csp_of((site / "index.html").read_text(encoding="utf-8"))
+    assert policy, "No Content-Security-Policy meta tag: overrides/partials/head-meta.html must add it."
+    problems = policy_problems(policy)
+    assert not problems, "\n".join(problems)
+
+
+def test_csp_hashes_cover_every_inline_script(site):
+    problems = inline_script_problems(site)
+    assert not problems, "\n".join(problems)
+
+
+def test_zero_csp_violations_and_console_errors(phone):
+    problems = []
+    for path, result in phone.items():
+        problems += csp_console_problems(label_of(path, 320), result["csp"], result["console"])
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- reflow and tap targets
+
+def test_no_sideways_scrolling_at_320px(phone):
+    problems = [p for path, r in phone.items() for p in reflow_problems(label_of(path, 320), r["probe"])]
+    assert not problems, "\n".join(problems)
+
+
+def test_tap_targets_are_at_least_24px(phone, desktop):
+    problems = [p for path, r in phone.items() for p in tap_target_problems(label_of(path, 320), r["probe"])]
+    problems += [p for path, probe in desktop["probes"].items()
+                 for p in tap_target_problems(label_of(path, 1280), probe)]
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- keyboard
+
+@pytest.fixture(scope="module")
+def keyboard_pages(browser):
+    pages = {w: browser.new_context(viewport={"width": w, "height": 800}).new_page() for w in (360, 1280)}
+    yield pages
+    for page in pages.values():
+        page.context.close()
+
+
+def test_skip_link_is_first_and_leads_to_the_content(keyboard_pages, base_url, site_urls):
+    page, problems = keyboard_pages[1280], []
+    for path in site_urls:
+        if path == "404.html":
+            continue  # Material gives the 404 page no skip link (it has no table of contents)
+        page.goto(base_url + path, wait_until="load")
+        problems += skip_link_problems(page, label_of(path, 1280))
+    assert not problems, "\n".join(problems)
+
+
+def longest_page(site: Path, paths: list[str]) -> str:
+    content = [p for p in paths if p not in ("", "404.html", "print/")]
+    return max(content, key=lambda p: (site / p / "index.html").stat().st_size)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_focus_is_never_hidden_under_the_header(keyboard_pages, base_url, site, site_urls, width):
+    page, path = keyboard_pages[width], longest_page(site, site_urls)
+    page.goto(base_url + path, wait_until="load")
+    problems, forward = tab_through(page, label_of(path, width) + " Tab", 150)
+    back, backward = tab_through(page, label_of(path, width) + " Shift+Tab", 150, "Shift+Tab")
+    problems += back
+    # Following an in-page link (a citation) must not park its target under the header.
+    page.goto(base_url + path, wait_until="load")
+    cite = page.locator(".md-content a[href^='#']:not(.headerlink):not(.md-skip)").first
+    if cite.count():
+        cite.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        top = page.evaluate("""() => { const t = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+            return t ? [t.getBoundingClientRect().top, document.querySelector('.md-header').getBoundingClientRect().bottom] : null; }""")
+        if top and top[0] < top[1] - 1:
+            problems.append(f"{label_of(path, width)}: the target of {page.url.split('/')[-1]} lands under the "
+                            f"sticky header ({top[0]:.0f}px < {top[1]:.0f}px); check scroll-margin-top in extra.css.")
+    assert forward > 40 and backward > 40, f"Only {forward}/{backward} focus stops on {path}: was the page tested?"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_search_with_the_keyboard_alone(keyboard_pages, base_url, width):
+    problems = search_keyboard_problems(keyboard_pages[width], base_url)
+    assert not problems, "\n".join(problems)
+
+
+def test_menu_button_opens_the_drawer_with_the_keyboard(keyboard_pages, base_url):
+    page = keyboard_pages[360]
+    page.goto(base_url, wait_until="load")
+    name = None
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        name = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+        if name == "Menu":
+            break
+    assert name == "Menu", ("The menu button cannot be reached with Tab at 360px: check the "
+                            "scripts block in overrides/main.html.")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    assert page.evaluate("document.getElementById('__drawer').checked"), "Enter on the menu button did not open it"
+    links = page.evaluate("""() => [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')]
+        .filter(a => a.getBoundingClientRect().right > 0 && getComputedStyle(a).visibility === 'visible').length""")
+    assert links >= 5, f"The opened drawer shows {links} links"
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    assert not page.evaluate("document.getElementById('__drawer').checked"), "Escape did not close the menu"
+    problems, _ = tab_through(page, "/ [360px, menu closed]", 12)
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- no JavaScript
+
+def test_every_page_works_without_javascript(browser, base_url, site_urls, site):
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        nav = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
+        nav_hrefs = [a["href"] for a in nav.select("nav.md-nav--primary a.md-nav__link[href]")]
+        assert len(nav_hrefs) >= 5, "The home page has no primary navigation to test"
+        problems = []
+        for path in site_urls:
+            page.goto(base_url + path, wait_until="load")
+            problems += nojs_page_problems(page, label_of(path, 1280) + " no-JS", min_nav_links=len(nav_hrefs) // 2)
+        # Follow every navigation link from the home page by clicking it.
+        for href in dict.fromkeys(nav_hrefs):
+            page.goto(base_url, wait_until="load")
+            link = page.locator(f'nav.md-nav--primary a.md-nav__link[href="{href}"]').first
+            link.click()
+            page.wait_for_load_state("load")
+            if page.url != urljoin(base_url, href):
+                problems.append(f"no-JS: clicking the nav link {href!r} on the home page led to {page.url}")
+            elif not page.evaluate("() => !!document.querySelector('main h1')"):
+                problems.append(f"no-JS: {page.url} (nav link {href!r}) shows no heading")
+        # On a phone the menu is a CSS-only drawer: it must open without JavaScript too.
+        phone = context.new_page()
+        phone.set_viewport_size({"width": 360, "height": 800})
+        phone.goto(base_url, wait_until="load")
+        phone.locator('label.md-header__button[for="__drawer"]').click()
+        phone.wait_for_timeout(400)
+        shown = phone.evaluate("""() => [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')]
+            .filter(a => a.getBoundingClientRect().right > 0 && getComputedStyle(a).visibility === 'visible').length""")
+        if shown < 5:
+            problems.append(f"no-JS at 360px: the menu opened with {shown} visible links.")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- broken fixtures
+
+_BROKEN_CSS = """
+.wide { width: 1000px; height: 10px; background: #ccc; }
+.tiny { width: 10px; height: 10px; padding: 0; border: 0; display: block; }
+header { position: sticky; top: 0; height: 120px; background: #fff; }
+.no-js main { display: none; }
+"""
+_BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>Broken</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'">
+<link rel="stylesheet" href="broken.css"></head><body>
+<header><a href="#x">First link, not a skip link</a></header>
+<main><h1>Broken</h1><p>Some words.</p>
+<div class="wide"></div>
+<table><tr><td><div class="wide">a table wider than the phone</div></td></tr></table>
+<button class="tiny" aria-label="one"></button><button class="tiny" aria-label="two"></button>
+<img src="http://127.0.0.1:9/tracker.png" alt="">
+<img src="missing.png" alt="">
+<script>console.log("inline code the CSP blocks")</script>
+""" + "".join(f'<p><a href="#p{i}" id="p{i}">link {i}</a></p>' for i in range(40)) + """
+</main></body></html>"""
+# Content that only a script reveals, and no navigation at all.
+_BROKEN_NOJS_PAGE = """<!doctype html><html lang="en" class="no-js"><head><title>No JS</title>
+<link rel="stylesheet" href="../broken.css"></head><body>
+<main><h1>Hidden without JavaScript</h1><p>""" + "Words. " * 40 + """</p></main>
+<script>document.documentElement.classList.remove("no-js")</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("broken-browser")
+    (root / "broken.css").write_text(_BROKEN_CSS, encoding="utf-8")
+    (root / "index.html").write_text(_BROKEN_PAGE, encoding="utf-8")
+    (root / "nojs").mkdir()
+    (root / "nojs" / "index.html").write_text(_BROKEN_NOJS_PAGE, encoding="utf-8")
+    with serve(root) as url:
+        yield root, url
+
+
+def test_checkers_fail_on_a_broken_page(browser, broken_site):
+    root, url = broken_site
+    phone = phone_pass_no_search(browser, url)
+    label = "docs/broken.md [/, 320px]"
+    reflow = "\n".join(reflow_problems(label, phone["probe"]))
+    assert "scrolls sideways at 320px" in reflow and "div.wide" in reflow, reflow
+    assert "has no scroll box of its own" in reflow, reflow
+    taps = "\n".join(tap_target_problems(label, phone["probe"]))
+    assert 'button.tiny "one" is 10x10px' in taps and "WCAG 2.5.8" in taps, taps
+    csp = "\n".join(csp_console_problems(label, phone["csp"], phone["console"]))
+    assert "script-src" in csp and "head-meta.html" in csp, csp
+    assert "console error: Failed to load resource" in csp, csp
+
+    seen = privacy_pass_requests(browser, url)
+    bad = foreign_requests(seen, url)
+    assert bad == ["http://127.0.0.1:9/tracker.png"], bad
+
+
+def phone_pass_no_search(browser, url: str) -> dict:
+    context = browser.new_context(viewport=PHONE)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: m.type == "error" and console.append(f"error: {m.text}"))
+    try:
+        page.goto(url, wait_until="load")
+        return {"probe": page.evaluate(PROBE_JS), "csp": page.evaluate("window.__guideCsp"), "console": console}
+    finally:
+        context.close()
+
+
+def privacy_pass_requests(browser, url: str) -> list[str]:
+    context = browser.new_context(bypass_csp=True)
+    seen: list[str] = []
+    context.on("request", lambda r: seen.append(r.url))
+    context.route("**/*", lambda route: route.abort() if foreign_requests([route.request.url], url)
+                  else route.continue_())
+    try:
+        context.new_page().goto(url, wait_until="load")
+    finally:
+        context.close()
+    return seen
+
+
+def test_keyboard_checkers_fail_on_a_broken_page(browser, broken_site):
+    root, url = broken_site
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        skip = "\n".join(skip_link_problems(page, "docs/broken.md"))
+        assert "not a 'Skip to content' link" in skip and "First link" in skip, skip
+        page.goto(url, wait_until="load")
+        page.keyboard.press("End")
+        hidden, _ = tab_through(page, "docs/broken.md", 20, "Shift+Tab")
+        assert any("hidden under the sticky header" in p for p in hidden), hidden
+        search = "\n".join(search_keyboard_problems(page, url, max_tabs=3))
+        assert "no search field within 3 Tab presses" in search, search
+    finally:
+        context.close()
+    nojs = browser.new_context(java_script_enabled=False)
+    try:
+        page = nojs.new_page()
+        page.goto(url + "nojs/", wait_until="load")
+        problems = "\n".join(nojs_page_problems(page, "docs/nojs.md no-JS", min_nav_links=3))
+        assert "without JavaScript the main content is not shown" in problems, problems
+        assert "only 0 navigation links are visible" in problems, problems
+    finally:
+        nojs.close()
+
+
+def test_static_csp_checkers_fail_on_a_broken_page(tmp_path):
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "index.html").write_text(
+        '<html><head><meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+        "script-src 'self' 'sha256-AAAA'\"></head><body>\n<script>alert(1)</script>\n"
+        '<script type="application/json">{"data": 1}</script></body></html>', encoding="utf-8")
+    problems = "\n".join(inline_script_problems(tmp_path))
+    assert "page/index.html:2: inline script 'alert(1)'" in problems, problems
+    assert "add 'sha256-" in problems and problems.count("inline script") == 1, problems
+    loose = "\n".join(policy_problems("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.example.com"))
+    assert "script-src allows 'unsafe-inline'" in loose and "https://cdn.example.com" in loose, loose
