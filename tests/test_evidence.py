@@ -248,6 +248,9 @@ def test_csl_json_export_loads_with_every_reference(site, refs):
         assert item.get("DOI") == ref.get("doi"), f"{ref.key}: DOI in references.csl.json"
         assert item.get("PMID") == ref.get("pmid"), f"{ref.key}: PMID in references.csl.json"
         assert item.get("PMCID") == ref.get("pmcid"), f"{ref.key}: PMCID in references.csl.json"
+        if ref.get("accessed"):
+            assert item["accessed"] == {"date-parts": [[ref.get("accessed").year, ref.get("accessed").month,
+                                                        ref.get("accessed").day]]}, ref.key
 
 
 def test_export_parsers_split_volume_pages_and_names():

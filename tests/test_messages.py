@@ -57,6 +57,19 @@ def test_references_file_messages(tmp_path, text, expected):
     assert any(expected in e for e in errors), errors
 
 
+def test_data_file_paths_are_shown_from_the_project_folder(tmp_path, monkeypatch):
+    """Editors run the tests from the project folder; messages name files as they would type them."""
+    monkeypatch.chdir(tmp_path)
+    refs = tmp_path / "docs" / "data" / "references.yml"
+    terms = tmp_path / "docs" / "includes" / "glossary.md"
+    for path in (refs, terms):
+        path.parent.mkdir(parents=True)
+    refs.write_text("- key: Bad\n")
+    terms.write_text("not a term\n")
+    assert citations.load_references(refs)[1][0].startswith("docs/data/references.yml:1: key 'Bad'")
+    assert glossary.load_glossary(terms)[1][0].startswith("docs/includes/glossary.md:1: this line is not")
+
+
 # --- Glossary (docs/includes/glossary.md) ------------------------------------------------------
 
 def test_glossary_malformed_line_names_line_text_and_form(tmp_path):

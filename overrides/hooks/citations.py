@@ -61,13 +61,21 @@ class Reference:
         return self.data.get(name, default)
 
 
+def _relative_to_cwd(path: Path) -> str:
+    """The path as an editor would type it from the project folder, when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def load_references(path: Path, display: str | None = None) -> tuple[dict[str, Reference], list[str]]:
     """Read and check the references file. Return (references by key, error messages).
 
     ``display`` is the path shown in messages (relative to mkdocs.yml in a build).
     """
     errors: list[str] = []
-    shown = display or str(path)
+    shown = display or _relative_to_cwd(path)
     text = path.read_text(encoding="utf-8")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)

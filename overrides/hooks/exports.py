@@ -98,6 +98,18 @@ def _one_line(value) -> str:
     return " ".join(str(value).split())
 
 
+def accessed(ref) -> list[int] | None:
+    """A web page's 'accessed:' date as [year, month, day], or None."""
+    value = ref.get("accessed")
+    if value in (None, ""):
+        return None
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
+    if not match:
+        raise PluginError(f"Reference export problems:\n  reference '{ref.key}' has accessed {value!r}; "
+                          f"write it as YYYY-MM-DD, e.g. accessed: 2026-11-25")
+    return [int(part) for part in match.groups()]
+
+
 # --- RIS -----------------------------------------------------------------------------------
 
 def to_ris(refs) -> str:
@@ -121,6 +133,7 @@ def to_ris(refs) -> str:
         tag("T2", ref.get("journal"))
         tag("J2", ref.get("journal"))
         tag("PY", ref.get("year"))
+        tag("Y2", "/".join(f"{part:02d}" for part in accessed(ref)) if accessed(ref) else None)
         volume, issue = volume_issue(ref)
         tag("VL", volume)
         tag("IS", issue)
@@ -175,6 +188,7 @@ def to_bibtex(refs) -> str:
         fields.append(f"  title = {{{{{_tex(ref.get('title'))}}}}}")
         field("journal", ref.get("journal"))
         field("year", ref.get("year"))
+        field("urldate", "-".join(f"{part:02d}" for part in accessed(ref)) if accessed(ref) else None, raw=True)
         volume, issue = volume_issue(ref)
         field("volume", volume)
         field("number", issue)
@@ -216,6 +230,8 @@ def to_csl(refs) -> str:
             item["container-title-short"] = ref.get("journal")
         if ref.get("year"):
             item["issued"] = {"date-parts": [[int(ref.get("year"))]]}
+        if accessed(ref):
+            item["accessed"] = {"date-parts": [accessed(ref)]}
         volume, issue = volume_issue(ref)
         start, end = page_range(ref)
         for name, value in (("volume", volume), ("issue", issue),

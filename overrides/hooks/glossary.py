@@ -21,7 +21,10 @@ MARKER = "<!-- glossary:all -->"
 
 def load_glossary(path: Path, display: str | None = None) -> tuple[dict[str, str], list[str]]:
     """Return ({term: definition}, errors) from the glossary file (``display``: the path shown)."""
-    shown = display or str(path)
+    try:  # as an editor would type it from the project folder
+        shown = display or str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        shown = str(path)
     terms: dict[str, str] = {}
     lines: dict[str, int] = {}
     errors: list[str] = []

@@ -5,7 +5,7 @@ every page's Markdown before it renders any template, so by ``on_page_context`` 
 HTML is ready. The hook puts them one after another, each in a ``<section>``, and makes the
 result valid on one page:
 
-* every ``id`` is prefixed with the page's slug (``hsct--risks``), so headings and
+* every ``id`` (and every ``for``/``aria-*`` reference to one) is prefixed with the page's slug (``hsct--risks``), so headings and
   reference lists of different pages never clash (a trial of mkdocs-print-site-plugin
   produced duplicate ids and broken back-links);
 * headings move down one level, so the print page keeps a single H1;
@@ -28,6 +28,7 @@ ID = re.compile(r'\bid="([^"]+)"')
 HEADING = re.compile(r"<(/?)h([1-5])\b")
 HREF = re.compile(r'\bhref="([^"]*)"')
 SRC = re.compile(r'\bsrc="([^"]*)"')
+ID_REFS = re.compile(r'\b(for|aria-labelledby|aria-describedby|aria-controls)="([^"]+)"')
 
 
 def _slug(url: str) -> str:
@@ -45,6 +46,8 @@ def _rewrite(html: str, page, by_url: dict[str, str], print_url: str) -> str:
     """Prefix ids with the page slug and point links at sections of the print page."""
     slug = _slug(page.url)
     html = ID.sub(lambda m: f'id="{slug}--{m.group(1)}"', html)
+    html = ID_REFS.sub(lambda m: f'{m.group(1)}="' + " ".join(f"{slug}--{i}" for i in m.group(2).split()) + '"',
+                       html)
 
     def fix(match: re.Match) -> str:
         href = match.group(1)
