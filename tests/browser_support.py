@@ -23,6 +23,7 @@ import gzip
 import io
 import os
 import shutil
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -126,13 +127,19 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a browser cancelling a download is normal
+
+
 @contextlib.contextmanager
 def serve(directory: Path, gzip_text: bool = False) -> Iterator[str]:
     """Serve `directory` on a free port of 127.0.0.1; yields the base URL (ending in /)."""
     handler = type("Handler", (_QuietHandler,), {"gzip_text": gzip_text})
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(handler, directory=str(directory)))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:

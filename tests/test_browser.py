@@ -122,8 +122,8 @@ FOCUS_JS = r"""() => {
       .find(l => l.tagName === 'LABEL' && l.getBoundingClientRect().width > 1);
     if (cand) { el = cand; r = el.getBoundingClientRect(); }
   }
-  const header = document.querySelector('.md-header');
-  const hb = header ? header.getBoundingClientRect().bottom : 0;
+  const header = document.querySelector('.md-header') || document.querySelector('body > header');
+  const hb = header && /fixed|sticky/.test(getComputedStyle(header).position) ? header.getBoundingClientRect().bottom : 0;
   let pinned = false, hidden = false;
   for (let a = el; a; a = a.parentElement) {
     const c = getComputedStyle(a);
@@ -156,6 +156,13 @@ def foreign_requests(urls: list[str], base: str) -> list[str]:
         if (parts.scheme, parts.netloc) != (own.scheme, own.netloc) and url not in bad:
             bad.append(url)
     return bad
+
+
+def other_origins(base: str) -> re.Pattern:
+    """URL pattern for every request not to `base`'s origin (matched inside Playwright, so
+    requests to the site itself are not slowed down by interception)."""
+    own = urlsplit(base)
+    return re.compile(rf"^(?!{re.escape(own.scheme)}://{re.escape(own.netloc)}/)(?!data:|blob:)")
 
 
 def reflow_problems(label: str, probe: dict) -> list[str]:
@@ -339,15 +346,15 @@ def policy_problems(policy: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- page passes
 
-def visit(page, url: str) -> None:
+def visit(page, url: str, tooltip: bool = False) -> None:
     page.goto(url, wait_until="load")
-    # Wake up what reacts to the reader: scroll (back-to-top button) and a tooltip.
-    page.mouse.wheel(0, 2500)
-    page.mouse.wheel(0, -800)
-    abbr = page.locator(".md-content abbr[title], .md-content [data-md-tooltip]").first
-    if abbr.count() and abbr.is_visible():
-        abbr.hover()
-    page.wait_for_timeout(150)
+    # Wake up what reacts to the reader: scrolling (back-to-top button), and a glossary tooltip.
+    page.evaluate("() => { scrollTo(0, document.body.scrollHeight); scrollBy(0, -600); }")
+    if tooltip:
+        abbr = page.locator(".md-content abbr[title]").first
+        if abbr.count():
+            abbr.hover()
+    page.wait_for_timeout(100)
 
 
 def phone_pass(browser, base: str, paths: list[str]) -> dict:
@@ -361,7 +368,7 @@ def phone_pass(browser, base: str, paths: list[str]) -> dict:
     results = {}
     try:
         for path in paths:
-            visit(page, base + path)
+            visit(page, base + path, tooltip=path == paths[0])
             probe = page.evaluate(PROBE_JS)
             if path == paths[0]:  # one search too, under the CSP (the search worker)
                 page.keyboard.press("/")
@@ -382,13 +389,10 @@ def privacy_pass(browser, base: str, paths: list[str]) -> dict:
     context.on("request", lambda r: seen.append(r.url))
 
     def gate(route):
-        if foreign_requests([route.request.url], base):
-            seen.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
+        seen.append(route.request.url)
+        route.abort()
 
-    context.route("**/*", gate)
+    context.route(other_origins(base), gate)
     page = context.new_page()
     probes, searched = {}, []
     try:
@@ -657,8 +661,7 @@ def privacy_pass_requests(browser, url: str) -> list[str]:
     context = browser.new_context(bypass_csp=True)
     seen: list[str] = []
     context.on("request", lambda r: seen.append(r.url))
-    context.route("**/*", lambda route: route.abort() if foreign_requests([route.request.url], url)
-                  else route.continue_())
+    context.route(other_origins(url), lambda route: route.abort())
     try:
         context.new_page().goto(url, wait_until="load")
     finally:

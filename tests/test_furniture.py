@@ -15,7 +15,6 @@ from mkdocs.utils import meta as mkdocs_meta
 from mkdocs.utils import yaml_load
 
 GOLDEN = Path(__file__).with_name("golden_urls.txt")
-TREATMENT_PAGES = ["hsct", "msc", "risks"]
 
 
 def _front_matter():
@@ -27,6 +26,10 @@ def _front_matter():
 
 META = _front_matter()
 CONTENT = [stem for stem, meta in META.items() if meta.get("audience", "patients") != "reference"]
+TREATMENT_PAGES = [stem for stem, meta in META.items() if meta.get("treatment")]  # front matter: treatment: true
+TREATMENT_SECTIONS = {"how-it-works": "How it works", "what-studies-found": "What studies found",
+                      "risks": "Risks", "what-we-dont-know-yet": "What we don't know yet",
+                      "other-treatment-choices": "Other treatment choices", "questions-to-ask": "Questions to ask"}
 with open(ROOT / "mkdocs.yml", encoding="utf-8") as _f:
     CONFIG = yaml_load(_f)
 SITE_URL = CONFIG["site_url"]
@@ -73,6 +76,18 @@ def test_treatment_pages_have_urgent_and_soon_help_boxes(site, stem):
         assert title.startswith(word), (f"docs/{stem}.md: the {level} box title must start with the word "
                                         f"'{word}' so screen readers hear the urgency: {title!r}")
         assert "note" not in box["class"], "a help box must not look like an ordinary note"
+
+
+def test_there_are_treatment_pages():
+    assert {"hsct", "msc"} <= set(TREATMENT_PAGES), "hsct.md and msc.md need 'treatment: true' in front matter"
+
+
+@pytest.mark.parametrize("stem", TREATMENT_PAGES)
+def test_treatment_pages_have_the_standard_sections(site, stem):
+    h2 = {h.get("id") for h in soup_of(site, stem).find("article").find_all("h2")}
+    missing = [title for anchor, title in TREATMENT_SECTIONS.items() if anchor not in h2]
+    assert not missing, (f"docs/{stem}.md is a treatment page (treatment: true), so it needs these '## ' "
+                         f"headings, spelled exactly: {missing}")
 
 
 def test_help_boxes_are_styled_differently_from_notes():
