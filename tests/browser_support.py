@@ -8,10 +8,13 @@ Fixtures (imported into conftest.py):
 * ``site_urls`` - the URL path of every page a visitor can land on: every built index.html
                   (redirect stubs excluded) plus 404.html.
 
+Hooks (also imported into conftest.py): without a browser, tests marked ``browser`` are left
+out and the run ends with one line saying how to install Chromium.
+
 The browser is looked for in this order: $CHROMIUM_PATH, /usr/bin/chromium,
 /usr/bin/chromium-browser, /usr/bin/google-chrome, then Playwright's own Chromium if one
-happens to be installed. `playwright install` is never run. With no browser the tests skip
-with one line saying how to install one; with REQUIRE_BROWSER=1 (CI) they fail instead.
+happens to be installed. `playwright install` is never run. With no browser the browser tests
+are left out with one line saying how to install one; with REQUIRE_BROWSER=1 (CI) they fail.
 
 The helpers below are plain functions so scripts/bench.py and scripts/screenshots.py reuse them.
 """
@@ -21,15 +24,19 @@ import contextlib
 import functools
 import gzip
 import io
+import json
 import os
+import re
 import shutil
 import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import unquote, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 SYSTEM_BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 INSTALL_HINT = ("install Chromium with `sudo apt-get install chromium` "
@@ -174,6 +181,43 @@ def source_of(path: str) -> str:
     return "docs/index.md" if path == "" else f"docs/{path.rstrip('/')}.md"
 
 
+def browser_status() -> tuple[str | None, str]:
+    """(path, "") of the browser the tests will use, or (None, why not). Starts Playwright only
+    when no system browser is found, to look for Playwright's own."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None, "the Python package `playwright` is not installed (pip install -e '.[test]')"
+    path = find_browser()
+    if path is None:
+        with contextlib.suppress(Exception), sync_playwright() as p:
+            path = find_browser(p)
+    return path, "" if path else "no Chromium found (CHROMIUM_PATH, " + ", ".join(SYSTEM_BROWSERS) + ")"
+
+
+# ----------------------------------------------------------------------------- pytest hooks
+# Imported into conftest.py. Without a browser the browser tests are left out and the run
+# ends with ONE line saying how to install one; with REQUIRE_BROWSER=1 (CI) they stay in
+# and fail (the `browser` fixture says why).
+
+def pytest_collection_modifyitems(config, items) -> None:
+    wanted = [item for item in items if item.get_closest_marker("browser")]
+    if not wanted or os.environ.get("REQUIRE_BROWSER") == "1":
+        return
+    path, reason = browser_status()
+    if path:
+        return
+    config.hook.pytest_deselected(items=wanted)
+    items[:] = [item for item in items if not item.get_closest_marker("browser")]
+    config._guide_no_browser = f"BROWSER TESTS NOT RUN ({len(wanted)} tests): {reason}; {INSTALL_HINT}."
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    line = getattr(config, "_guide_no_browser", None)
+    if line:
+        terminalreporter.write_line(line, yellow=True, bold=True)
+
+
 # ----------------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="session")
@@ -197,3 +241,71 @@ def site_urls(site) -> list[str]:
     paths = page_paths(site)
     assert len(paths) >= 2, f"Expected the built site in {site} to have pages; found {paths}"
     return paths
+
+
+# ----------------------------------------------------------------------------- page weight
+# Deterministic first-view weight, computed from the built files (never from timings).
+
+TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map", ".ris", ".bib"}
+SEARCH_INDEX = "search/search_index.json"
+
+
+def transfer_size(file: Path) -> tuple[int, int]:
+    """(raw, on-the-wire) bytes: text is gzipped at level 6, binary formats (PNG, WOFF2...) are not."""
+    data = file.read_bytes()
+    wire = len(gzip.compress(data, compresslevel=6, mtime=0)) if file.suffix.lower() in TEXT_SUFFIXES else len(data)
+    return len(data), wire
+
+
+def _local(site: Path, base_file: Path, ref: str) -> Path | None:
+    """The built file a same-site reference points to (None for data:, remote and in-page refs)."""
+    parts = urlsplit(ref.strip())
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    target = Path(os.path.normpath(site / path.lstrip("/") if path.startswith("/") else base_file.parent / path))
+    if path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
+
+
+def first_view(site: Path, html_file: Path) -> tuple[list[Path], list[str]]:
+    """(files a browser fetches on the first view of a page, problems). Reads the page's own
+    references (stylesheets, scripts, icons, images, preloads), what those stylesheets load
+    (url(), @import), and Material's search worker, which starts on every page. The search
+    index the worker then fetches is left out (see SEARCH_INDEX)."""
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "lxml")
+    refs: list[tuple[Path, str]] = []
+    for tag in soup.find_all("link", href=True):
+        rels = {r.lower() for r in tag.get("rel", [])}
+        if rels & {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "manifest"}:
+            refs.append((html_file, tag["href"]))
+    for tag in soup.find_all(["script", "img", "iframe", "audio", "video", "source", "embed", "input"]):
+        for attr in ("src", "poster"):
+            if tag.get(attr) and not (tag.name == "input" and tag.get("type") != "image"):
+                refs.append((html_file, tag[attr]))
+    config = soup.find("script", id="__config")
+    if config:
+        worker = json.loads(config.get_text()).get("search")
+        if worker:
+            refs.append((html_file, worker))
+    files: list[Path] = []
+    problems: list[str] = []
+    queue = list(refs)
+    while queue:
+        base, ref = queue.pop(0)
+        target = _local(site, base, ref)
+        if target is None or target in files or target == html_file:
+            continue
+        if target == Path(os.path.normpath(site / SEARCH_INDEX)):
+            continue
+        if not target.is_file():
+            problems.append(f"{html_file.relative_to(site)}: references {ref!r}, which is not in the built site.")
+            continue
+        files.append(target)
+        if target.suffix == ".css":
+            css = target.read_text(encoding="utf-8", errors="replace")
+            css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+            for m in re.finditer(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""", css):
+                queue.append((target, m.group(1) or m.group(2)))
+    return files, problems

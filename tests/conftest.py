@@ -91,5 +91,6 @@ def fixture_site(name: str) -> Path:
     return FIXTURES / "sites" / name / "mkdocs.yml"
 
 
-# Real-browser fixtures (browser, base_url, site_urls) live in browser_support.py.
+# Real-browser fixtures (browser, base_url, site_urls) and the no-browser hooks live in browser_support.py.
 from browser_support import base_url, browser, site_urls  # noqa: E402,F401
+from browser_support import pytest_collection_modifyitems, pytest_terminal_summary  # noqa: E402,F401

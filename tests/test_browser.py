@@ -1,13 +1,15 @@
 """What a patient's browser sees: privacy, CSP and console, keyboard, no JavaScript, reflow, tap targets.
 
 Each check is a small function returning readable problems (page, what, how to fix), and each
-one is also run on a deliberately broken page (the *_BROKEN_* strings, written to tmp_path and
-served the same way) to prove it can fail.
+one is also run on a deliberately broken page (the _BROKEN_* strings, written to a temporary
+folder and served the same way) to prove it can fail.
 
 Two passes visit every page once each and are shared by several tests:
 * the phone pass (320 x 800, CSP enforced): CSP violations, console errors, reflow, tap targets;
-* the privacy pass (1280 x 900, CSP bypassed so the policy cannot hide an attempted request,
-  every request to another origin aborted and recorded): privacy and desktop tap targets.
+* the desktop pass (1280 x 900, CSP bypassed so the policy cannot hide an attempted request,
+  every request to another origin aborted and recorded): privacy, the skip link, desktop tap
+  targets.
+Keyboard focus, search, the menu button and no-JavaScript browsing have their own tests.
 """
 from __future__ import annotations
 
@@ -196,7 +198,7 @@ def focus_problem(label: str, f: dict | None) -> str | None:
         return (f"{where} is hidden under the sticky header (top {f['top']:.0f}px, header ends at "
                 f"{f['header']:.0f}px). Check scroll-padding-top in docs/stylesheets/extra.css.")
     if f["covered"]:
-        return f"{where} is covered by {f['covered']}."
+        return f"{where} is covered by {f['covered']}; move or hide the covering element."
     return None
 
 
@@ -223,8 +225,7 @@ def skip_link_problems(page, label: str) -> list[str]:
     page.keyboard.press("Tab")
     first = page.evaluate("""() => { const e = document.activeElement; return e && {
         skip: e.matches('a.md-skip, a[href^="#"]') && /skip/i.test(e.textContent),
-        text: (e.textContent || e.tagName).trim().slice(0, 40), href: e.getAttribute('href'),
- }; }""")
+        text: (e.textContent || e.tagName).trim().slice(0, 40), href: e.getAttribute('href') }; }""")
     if not first or not first["skip"]:
         return [f"{label}: the first Tab stop is {first and first['text']!r}, not a 'Skip to content' link."]
     problems = []
@@ -346,8 +347,9 @@ def policy_problems(policy: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- page passes
 
-def visit(page, url: str, tooltip: bool = False) -> None:
-    page.goto(url, wait_until="load")
+def visit(page, url: str, tooltip: bool = False, load: bool = True) -> None:
+    if load:
+        page.goto(url, wait_until="load")
     # Wake up what reacts to the reader: scrolling (back-to-top button), and a glossary tooltip.
     page.evaluate("() => { scrollTo(0, document.body.scrollHeight); scrollBy(0, -600); }")
     if tooltip:
@@ -383,7 +385,8 @@ def phone_pass(browser, base: str, paths: list[str]) -> dict:
 
 
 def privacy_pass(browser, base: str, paths: list[str]) -> dict:
-    """Every page, plus a search on two of them; records requests, aborts foreign ones."""
+    """Every page, plus a search on two of them; records requests, aborts foreign ones.
+    Also tries the skip link on each page as it loads (one page load serves both checks)."""
     context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
     seen: list[str] = []
     context.on("request", lambda r: seen.append(r.url))
@@ -394,10 +397,13 @@ def privacy_pass(browser, base: str, paths: list[str]) -> dict:
 
     context.route(other_origins(base), gate)
     page = context.new_page()
-    probes, searched = {}, []
+    probes, searched, skips = {}, [], {}
     try:
         for path in paths:
-            visit(page, base + path)
+            page.goto(base + path, wait_until="load")
+            if path != "404.html":  # Material gives the 404 page no skip link (it has no contents list)
+                skips[path] = skip_link_problems(page, label_of(path, DESKTOP["width"]))
+            visit(page, base + path, load=False)
             probes[path] = page.evaluate(PROBE_JS)
             if path in (paths[0], paths[-1]):
                 page.keyboard.press("/")
@@ -408,7 +414,7 @@ def privacy_pass(browser, base: str, paths: list[str]) -> dict:
                 searched.append(path)
     finally:
         context.close()
-    return {"requests": seen, "probes": probes, "searched": searched}
+    return {"requests": seen, "probes": probes, "searched": searched, "skips": skips}
 
 
 @pytest.fixture(scope="module")
@@ -480,13 +486,9 @@ def keyboard_pages(browser):
         page.context.close()
 
 
-def test_skip_link_is_first_and_leads_to_the_content(keyboard_pages, base_url, site_urls):
-    page, problems = keyboard_pages[1280], []
-    for path in site_urls:
-        if path == "404.html":
-            continue  # Material gives the 404 page no skip link (it has no table of contents)
-        page.goto(base_url + path, wait_until="load")
-        problems += skip_link_problems(page, label_of(path, 1280))
+def test_skip_link_is_first_and_leads_to_the_content(desktop, site_urls):
+    assert len(desktop["skips"]) == len([p for p in site_urls if p != "404.html"])
+    problems = [p for found in desktop["skips"].values() for p in found]
     assert not problems, "\n".join(problems)
 
 
@@ -555,23 +557,31 @@ def test_every_page_works_without_javascript(browser, base_url, site_urls, site)
     page = context.new_page()
     try:
         nav = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
-        nav_hrefs = [a["href"] for a in nav.select("nav.md-nav--primary a.md-nav__link[href]")
-                     if not a["href"].startswith("#")]  # the current page's own contents
+        links = {a.get_text(" ", strip=True): urljoin(base_url, a["href"])
+                 for a in nav.select("nav.md-nav--primary a.md-nav__link[href]")
+                 if not a["href"].startswith("#")}  # not the current page's own contents
+        nav_hrefs = list(links.values())
         assert len(nav_hrefs) >= 5, "The home page has no primary navigation to test"
         problems = []
         for path in site_urls:
             page.goto(base_url + path, wait_until="load")
             problems += nojs_page_problems(page, label_of(path, 1280) + " no-JS", min_nav_links=len(nav_hrefs) // 2)
-        # Follow every navigation link from the home page by clicking it.
-        for href in dict.fromkeys(nav_hrefs):
-            page.goto(base_url, wait_until="load")
-            link = page.locator(f'nav.md-nav--primary a.md-nav__link[href="{href}"]').first
+        # Walk the whole navigation by clicking: from the home page to the first entry, from
+        # there to the next, and so on (each click starts on the page the last one opened).
+        page.goto(base_url, wait_until="load")
+        for title, expected in links.items():
+            link = page.locator("nav.md-nav--primary a.md-nav__link:not([href^='#'])").filter(
+                has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")).first
+            if not link.count() or not link.is_visible():
+                problems.append(f"no-JS: on {page.url} the navigation link {title!r} is missing or hidden")
+                page.goto(expected, wait_until="load")
+                continue
             link.click()
             page.wait_for_load_state("load")
-            if page.url != urljoin(base_url, href):
-                problems.append(f"no-JS: clicking the nav link {href!r} on the home page led to {page.url}")
+            if page.url != expected:
+                problems.append(f"no-JS: the navigation link {title!r} led to {page.url}, not {expected}")
             elif not page.evaluate("() => !!document.querySelector('main h1')"):
-                problems.append(f"no-JS: {page.url} (nav link {href!r}) shows no heading")
+                problems.append(f"no-JS: {page.url} (navigation link {title!r}) shows no heading")
         # On a phone the menu is a CSS-only drawer: it must open without JavaScript too.
         phone = context.new_page()
         phone.set_viewport_size({"width": 360, "height": 800})
@@ -707,3 +717,86 @@ def test_static_csp_checkers_fail_on_a_broken_page(tmp_path):
     assert "add 'sha256-" in problems and problems.count("inline script") == 1, problems
     loose = "\n".join(policy_problems("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.example.com"))
     assert "script-src allows 'unsafe-inline'" in loose and "https://cdn.example.com" in loose, loose
+
+
+# ----------------------------------------------------------------------------- screenshots
+
+def test_screenshot_script_shoots_pages_in_both_palettes(browser, site, tmp_path):
+    """scripts/screenshots.py (run it for every page) on a small subset: files, sizes, palettes."""
+    import importlib.util
+    import struct
+
+    spec = importlib.util.spec_from_file_location("screenshots", Path(__file__).parent.parent / "scripts" / "screenshots.py")
+    shots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shots)
+    files = shots.take_screenshots(browser, site, tmp_path, paths=["", "compare-options/"], devices=["phone"])
+    names = sorted(f.name for f in files)
+    assert names == ["compare-options-phone-dark.png", "compare-options-phone-light.png",
+                     "home-phone-dark.png", "home-phone-light.png"], names
+    for f in files:
+        data = f.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{f.name} is not a PNG"
+        width, height = struct.unpack(">II", data[16:24])
+        assert width == 360 and height > 800, f"{f.name} is {width}x{height}; expected a full 360px-wide page"
+    assert (tmp_path / "home-phone-dark.png").read_bytes() != (tmp_path / "home-phone-light.png").read_bytes(), \
+        "The dark and light screenshots are identical: the palette did not switch"
+
+
+# ----------------------------------------------------------------------------- browser discovery
+
+def test_no_browser_skips_with_one_line_or_fails_under_require_browser(monkeypatch):
+    import browser_support
+
+    monkeypatch.delenv("REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        browser_support.no_browser("no Chromium found")
+    message = str(skipped.value)
+    assert "apt-get install chromium" in message and "\n" not in message, message
+    monkeypatch.setenv("REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        browser_support.no_browser("no Chromium found")
+    assert "REQUIRE_BROWSER=1" in str(failed.value) and "apt-get install chromium" in str(failed.value)
+
+
+def test_browser_is_found_through_chromium_path_then_system_paths(monkeypatch, tmp_path):
+    import browser_support
+
+    fake = tmp_path / "my-chrome"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("CHROMIUM_PATH", str(fake))
+    assert browser_support.find_browser() == str(fake)
+    monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "missing"))
+    monkeypatch.setattr(browser_support, "SYSTEM_BROWSERS", (str(tmp_path / "nope"), str(fake)))
+    assert browser_support.find_browser() == str(fake)
+    monkeypatch.setattr(browser_support, "SYSTEM_BROWSERS", (str(tmp_path / "nope"),))
+    assert browser_support.find_browser() is None
+
+
+def test_without_a_browser_browser_tests_are_left_out_with_one_line(monkeypatch):
+    from types import SimpleNamespace
+
+    import browser_support
+
+    class Item:
+        def __init__(self, browser: bool):
+            self.browser = browser
+
+        def get_closest_marker(self, name):
+            return self.browser if name == "browser" and self.browser else None
+
+    monkeypatch.setattr(browser_support, "browser_status", lambda: (None, "no Chromium found"))
+    monkeypatch.delenv("REQUIRE_BROWSER", raising=False)
+    deselected: list = []
+    config = SimpleNamespace(hook=SimpleNamespace(pytest_deselected=lambda items: deselected.extend(items)))
+    items = [Item(True), Item(False), Item(True)]
+    browser_support.pytest_collection_modifyitems(config, items)
+    assert len(items) == 1 and len(deselected) == 2
+    lines: list[str] = []
+    browser_support.pytest_terminal_summary(SimpleNamespace(write_line=lambda text, **kw: lines.append(text)), 0, config)
+    assert len(lines) == 1 and "(2 tests)" in lines[0] and "apt-get install chromium" in lines[0], lines
+
+    monkeypatch.setenv("REQUIRE_BROWSER", "1")  # CI: keep them, so they fail instead
+    items = [Item(True), Item(False)]
+    browser_support.pytest_collection_modifyitems(SimpleNamespace(), items)
+    assert len(items) == 2

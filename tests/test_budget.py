@@ -1,0 +1,165 @@
+"""Page-weight budgets, from the built files (bytes and counts, never timings).
+
+First view of any content page: at most 150 KB (150,000 bytes) on the wire and at most 15
+requests, counting the HTML, CSS, JS (Material's search worker included: it starts on every
+page), fonts and images. Text is counted gzipped at level 6, as any static host serves it;
+PNG/WOFF2 and the like as they are. The search index is left out (it is fetched once and cached).
+
+What a page fetches comes from its HTML and its stylesheets (browser_support.first_view); a
+browser test checks that a real first load fetches nothing that list does not know about.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from browser_support import SEARCH_INDEX, first_view, serve, transfer_size
+from conftest import FIXTURES, source_for
+
+MAX_BYTES = 150_000
+MAX_REQUESTS = 15
+# Pages with their own, explicit budget: path -> (bytes, why). Keep this short.
+OWN_BUDGETS = {
+    "print/index.html": (200_000, "the whole guide on one page, opened on purpose to print it; "
+                                  "its HTML grows with every page added to the guide"),
+}
+
+
+def budget_problems(site: Path, pages: list[Path], max_bytes: int = MAX_BYTES,
+                    max_requests: int = MAX_REQUESTS, own: dict | None = None) -> list[str]:
+    """One message per page over its byte or request budget (or referencing a missing file)."""
+    own = OWN_BUDGETS if own is None else own
+    problems = []
+    for html in pages:
+        rel = html.relative_to(site).as_posix()
+        limit = own.get(rel, (max_bytes, ""))[0]
+        files, missing = first_view(site, html)
+        problems += missing
+        sizes = [(html, *transfer_size(html))] + [(f, *transfer_size(f)) for f in files]
+        wire = sum(s[2] for s in sizes)
+        requests = len(sizes)
+        biggest = ", ".join(f"{f.relative_to(site).as_posix()} {w / 1000:.1f} KB"
+                            for f, _, w in sorted(sizes, key=lambda s: -s[2])[:4])
+        where = f"{source_for(site, html)} ({rel})"
+        if wire > limit:
+            problems.append(f"{where}: first view is {wire / 1000:.1f} KB on the wire, over the "
+                            f"{limit / 1000:.0f} KB budget. Largest: {biggest}. Shorten the page, or "
+                            "shrink or drop the asset (extra_css / extra_javascript in mkdocs.yml).")
+        if requests > max_requests:
+            problems.append(f"{where}: first view makes {requests} requests, over the budget of "
+                            f"{max_requests}. Combine or drop stylesheets, scripts and images.")
+    return problems
+
+
+def test_first_view_of_every_content_page_is_within_budget(site, html_pages):
+    problems = budget_problems(site, html_pages)
+    assert not problems, "\n".join(problems)
+
+
+def test_own_budgets_are_explained_and_still_needed(site):
+    for rel, (limit, why) in OWN_BUDGETS.items():
+        assert len(why) > 30, f"OWN_BUDGETS[{rel!r}] needs a reason"
+        page = site / rel
+        assert page.exists(), f"OWN_BUDGETS lists {rel}, which is no longer built: remove it from tests/test_budget.py"
+        with_default = budget_problems(site, [page], own={})
+        assert with_default, (f"{rel} now fits the normal {MAX_BYTES / 1000:.0f} KB budget: "
+                              "remove it from OWN_BUDGETS in tests/test_budget.py")
+
+
+def test_search_index_is_not_counted_but_exists(site):
+    assert (site / SEARCH_INDEX).is_file(), f"{SEARCH_INDEX} missing: is the search plugin on?"
+    files, _ = first_view(site, site / "index.html")
+    assert site / SEARCH_INDEX not in files
+
+
+# ----------------------------------------------------------------------------- broken fixtures
+
+def _copy_fixture(name: str, tmp_path: Path) -> Path:
+    site = tmp_path / name
+    shutil.copytree(FIXTURES / name, site)
+    return site
+
+
+def test_byte_budget_fails_on_a_page_with_a_huge_asset(tmp_path):
+    site = _copy_fixture("budget-heavy", tmp_path)
+    # 200 KB of random bytes: gzip cannot shrink them, so the page must go over budget.
+    (site / "assets").mkdir(exist_ok=True)
+    (site / "assets" / "huge.js").write_bytes(os.urandom(200_000))
+    problems = "\n".join(budget_problems(site, [site / "index.html"]))
+    assert "docs/index.md (index.html): first view is" in problems, problems
+    assert "over the 150 KB budget. Largest: assets/huge.js" in problems, problems
+    assert "references 'assets/missing.css', which is not in the built site" in problems, problems
+
+
+def test_request_budget_fails_on_a_page_with_many_files(tmp_path):
+    site = _copy_fixture("budget-requests", tmp_path)
+    (site / "js").mkdir(exist_ok=True)
+    for n in range(1, 21):
+        (site / "js" / f"part{n}.js").write_text(f"console.log({n});\n", encoding="utf-8")
+    problems = "\n".join(budget_problems(site, [site / "index.html"]))
+    assert "docs/index.md (index.html): first view makes 22 requests, over the budget of 15" in problems, problems
+    assert "KB budget" not in problems, problems
+
+
+# ----------------------------------------------------------------------------- browser cross-check
+
+def fetched_on_first_view(browser, url: str) -> list[str]:
+    context = browser.new_context()  # empty cache: a first visit
+    urls: list[str] = []
+    context.on("request", lambda r: urls.append(r.url))
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+    finally:
+        context.close()
+    return urls
+
+
+def unexpected_requests(site: Path, html: Path, base: str, urls: list[str]) -> list[str]:
+    """Requests the browser made that first_view() does not count (so the budget would miss them)."""
+    files, _ = first_view(site, html)
+    known = {html, Path(os.path.normpath(site / SEARCH_INDEX)), *files}
+    extra = []
+    for url in urls:
+        if not url.startswith(base):
+            extra.append(url)
+            continue
+        path = url[len(base):].split("?")[0].split("#")[0]
+        target = Path(os.path.normpath(site / path)) if path else site / "index.html"
+        if path.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        if target not in known:
+            extra.append(url)
+    return extra
+
+
+@pytest.mark.browser
+def test_budget_counts_everything_a_browser_fetches(browser, base_url, site, html_pages):
+    problems = []
+    for html in html_pages:
+        rel = html.relative_to(site).parent.as_posix()
+        url = base_url + ("" if rel == "." else rel + "/")
+        extra = unexpected_requests(site, html, base_url, fetched_on_first_view(browser, url))
+        if extra:
+            problems.append(f"{source_for(site, html)}: the browser fetched {extra} on first view, which "
+                            "browser_support.first_view() does not count; teach it about them.")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_cross_check_fails_when_the_count_misses_a_file(browser, tmp_path):
+    site = _copy_fixture("budget-requests", tmp_path)
+    (site / "js").mkdir(exist_ok=True)
+    for n in range(1, 21):
+        (site / "js" / f"part{n}.js").write_text(f"console.log({n});\n", encoding="utf-8")
+    (site / "late.js").write_text("console.log('late');\n", encoding="utf-8")
+    # A script that loads another file at run time, which parsing the HTML cannot see.
+    (site / "js" / "part20.js").write_text(
+        "var s = document.createElement('script'); s.src = 'late.js'; document.head.appendChild(s);\n",
+        encoding="utf-8")
+    with serve(site) as url:
+        extra = unexpected_requests(site, site / "index.html", url, fetched_on_first_view(browser, url))
+    assert extra == [url + "late.js"], extra
