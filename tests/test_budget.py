@@ -10,6 +10,7 @@ browser test checks that a real first load fetches nothing that list does not kn
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -112,7 +113,11 @@ def fetched_on_first_view(browser, url: str) -> list[str]:
     context.on("request", lambda r: urls.append(r.url))
     try:
         page = context.new_page()
-        page.goto(url, wait_until="networkidle")
+        page.goto(url, wait_until="load")
+        if "search_index" not in " ".join(urls):  # the search worker fetches the index last
+            with contextlib.suppress(Exception):
+                page.wait_for_response(lambda r: "search_index.json" in r.url, timeout=5_000)
+        page.wait_for_timeout(200)
     finally:
         context.close()
     return urls
