@@ -16,5 +16,10 @@ def load_hook(name: str):
     spec = importlib.util.spec_from_file_location(module_name, ROOT / "overrides" / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    old_path = sys.path.copy()
+    sys.path.insert(0, str(ROOT / "overrides" / "hooks"))  # as MkDocs does, so hooks can import siblings
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = old_path
     return module
