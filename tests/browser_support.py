@@ -8,8 +8,9 @@ Fixtures (imported into conftest.py):
 * ``site_urls`` - the URL path of every page a visitor can land on: every built index.html
                   (redirect stubs excluded) plus 404.html.
 
-Hooks (also imported into conftest.py): without a browser, tests marked ``browser`` are left
-out and the run ends with one line saying how to install Chromium.
+Hooks: without a browser, tests marked ``browser`` are left out (``leave_out_browser_tests``,
+called by conftest.py's collection hook) and the run ends with one line saying how to install
+Chromium (``pytest_terminal_summary``, imported into conftest.py).
 
 The browser is looked for in this order: $CHROMIUM_PATH, /usr/bin/chromium,
 /usr/bin/chromium-browser, /usr/bin/google-chrome, then Playwright's own Chromium if one
@@ -195,12 +196,125 @@ def browser_status() -> tuple[str | None, str]:
     return path, "" if path else "no Chromium found (CHROMIUM_PATH, " + ", ".join(SYSTEM_BROWSERS) + ")"
 
 
+# ----------------------------------------------------------------------------- waiting for conditions
+# Browser tests wait for a condition on the page, never for a fixed time. A wait that times out
+# says what it waited for and what the page showed instead (WaitFailed, one readable message).
+
+class WaitFailed(AssertionError):
+    """A condition did not come true in time; the message says which, and what the page showed."""
+
+
+def wait_until(page, condition_js: str, what: str, show_js: str | None = None, arg=None,
+               timeout: float = 15_000) -> None:
+    """Wait until ``condition_js`` (a JS function of ``arg``) returns a truthy value.
+
+    ``what``: plain words for the condition ("the search results for 'kidney'"). On timeout
+    raises WaitFailed: "Waited 15 s for <what>, but the page showed: <show_js(arg) result>".
+    ``timeout`` is in milliseconds; it is a ceiling for a loaded machine, not a pause.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function(condition_js, arg=arg, timeout=timeout, polling="raf")
+    except PlaywrightTimeout:
+        shown = "(nothing to show)"
+        if show_js:
+            try:
+                shown = json.dumps(page.evaluate(show_js, arg), ensure_ascii=False)
+            except Exception as exc:  # noqa: BLE001 - the page may be gone; say so
+                shown = f"(could not read the page: {exc.__class__.__name__})"
+        raise WaitFailed(f"Waited {timeout / 1000:.0f} s for {what} on {page.url}, but the page showed: "
+                         f"{shown}") from None
+
+
+# No CSS transition or animation running: colours and positions are final.
+SETTLED_JS = """() => document.getAnimations().every(a => a.playState !== 'running')"""
+RUNNING_JS = """() => document.getAnimations().filter(a => a.playState === 'running').map(a => {
+    const el = a.effect && a.effect.target; return `${a.transitionProperty || a.animationName || 'animation'} on `
+      + (el ? el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/)[0] : '') : '?');
+  })"""
+
+
+def settle(page, what: str = "transitions and animations to finish") -> None:
+    """Wait until no CSS transition or animation runs (a focus fade, a sliding drawer)."""
+    wait_until(page, SETTLED_JS, what, RUNNING_JS)
+
+
+# ----------------------------------------------------------------------------- site search
+
+SEARCH_STATE_JS = """() => {
+  const toggle = document.getElementById('__search'), input = document.querySelector('.md-search__input');
+  const meta = document.querySelector('.md-search-result__meta');
+  const items = [...document.querySelectorAll('.md-search-result__item')];
+  const first = document.querySelector('.md-search-result__item > a.md-search-result__link');
+  const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+                       return r.height > 0 && s.visibility === 'visible' && s.display !== 'none'; };
+  return {search_open: !!(toggle && toggle.checked), query_focused: document.activeElement === input,
+          query: input ? input.value : null, count_text: meta ? meta.textContent.trim() : null,
+          results: items.length, results_visible: items.filter(shown).length,
+          first_result: first ? first.getAttribute('href') : null,
+          focus: document.activeElement ? document.activeElement.outerHTML.slice(0, 70) : null};
+}"""
+SEARCH_READY_JS = """([query, marker]) => {
+  const toggle = document.getElementById('__search'), input = document.querySelector('.md-search__input');
+  const first = document.querySelector('.md-search-result__item > a.md-search-result__link');
+  const meta = document.querySelector('.md-search-result__meta');
+  if (!toggle || !toggle.checked || !input || input.value !== query || !first || !meta) return false;
+  if (!/\\d+ matching document/.test(meta.textContent)) return false;
+  const href = decodeURIComponent(first.getAttribute('href') || '').toLowerCase();
+  const r = first.getBoundingClientRect();
+  return href.includes(marker) && r.height > 0 && getComputedStyle(first).visibility === 'visible'
+    && document.getAnimations().every(a => a.playState !== 'running');
+}"""
+
+
+def search_marker(query: str) -> str:
+    """What Material puts in each result link for ``query``: ``h=word+word`` (split on spaces
+    and hyphens, its search separator), lower case and URL-decoded."""
+    return "h=" + "+".join(w.lower() for w in re.split(r"[\s\-]+", query.strip()) if w)
+
+
+def open_search(page, query: str, *, keys: str = "/", timeout: float = 15_000) -> None:
+    """Open the search dialog with a shortcut key (``keys``; None if the query field already has
+    focus), type ``query`` like a person, and wait until the results for it are on screen and
+    still (no transition running). Raises WaitFailed naming the search state it saw instead."""
+    if keys:
+        page.keyboard.press(keys)
+        wait_until(page, "() => document.activeElement === document.querySelector('.md-search__input')",
+                   f"the search field to take focus after pressing {keys!r}", SEARCH_STATE_JS, timeout=timeout)
+    page.keyboard.type(query)
+    wait_until(page, SEARCH_READY_JS, f"the search results for {query!r}", SEARCH_STATE_JS,
+               arg=[query, search_marker(query)], timeout=timeout)
+
+
+# ----------------------------------------------------------------------------- colour contrast
+# WCAG 2.x contrast of an element's text against what is really behind it: the element's own
+# background and every ancestor's, composited (semi-transparent tints included). Background
+# images are ignored; use it on text over flat colours. Call settle() first: a running colour
+# transition would be measured half-way.
+
+CONTRAST_JS = """(el) => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return [0, 0, 0, 0];
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const over = (top, under) => { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); };
+  const chain = []; for (let a = el; a; a = a.parentElement) chain.unshift(a);
+  let bg = [255, 255, 255, 1];
+  for (const a of chain) bg = over(parse(getComputedStyle(a).backgroundColor), bg);
+  const fg = over(parse(getComputedStyle(el).color), bg);
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const hex = c => '#' + c.slice(0, 3).map(v => Math.round(v).toString(16).padStart(2, '0')).join('');
+  const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+  return {fg: hex(fg), bg: hex(bg), ratio: Math.round((l1 + 0.05) / (l2 + 0.05) * 100) / 100};
+}"""
+
+
 # ----------------------------------------------------------------------------- pytest hooks
-# Imported into conftest.py. Without a browser the browser tests are left out and the run
+# Used by conftest.py. Without a browser the browser tests are left out and the run
 # ends with ONE line saying how to install one; with REQUIRE_BROWSER=1 (CI) they stay in
 # and fail (the `browser` fixture says why).
 
-def pytest_collection_modifyitems(config, items) -> None:
+def leave_out_browser_tests(config, items) -> None:
+    """Called by conftest.py's collection hook (the suite's only one)."""
     wanted = [item for item in items if item.get_closest_marker("browser")]
     if not wanted or os.environ.get("REQUIRE_BROWSER") == "1":
         return

@@ -5,6 +5,8 @@ Tests read the built HTML and the data files. They never re-implement the build.
 from __future__ import annotations
 
 import os
+import re
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -38,18 +40,42 @@ def mkdocs_build(config: Path, out: Path, extra_env: dict | None = None) -> Buil
     return Build(out, proc.returncode, proc.stdout)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Tests marked `network` need the live internet: they run only when `-m` names them.
+NETWORK_WANTED = re.compile(r"(?<!not )\bnetwork\b")
 
-    pyproject's default `-m 'not network'` is replaced by any `-m` an editor types (for example
-    `-m "not browser"`), so without this those tests would run, and fail, offline.
+
+def network_wanted(markexpr: str | None) -> bool:
+    """True when `-m` asks for the network tests by name (``-m network``, ``-m "network or x"``).
+
+    ``-m "not browser"`` or ``-m "not network"`` do not: offline is the default.
     """
-    if "network" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="needs the internet; run with: python3 tasks.py test -m network")
-    for item in items:
-        if "network" in item.keywords:
-            item.add_marker(skip)
+    return bool(NETWORK_WANTED.search(markexpr or ""))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave the live-internet tests out unless they were asked for, then apply the browser rule.
+
+    Tests marked `network` need the live internet: they run only when `-m` names them
+    (python3 tasks.py test -m network). pyproject's default `-m 'not network'` is replaced by
+    any `-m` an editor types (for example `-m "not browser"`), so without this they would run,
+    and fail, offline. This is the only collection hook in the test suite; the browser rule
+    (browser_support.leave_out_browser_tests) is called from here, so neither replaces the other.
+    """
+    if not network_wanted(config.getoption("markexpr")):
+        skip = pytest.mark.skip(reason="needs the internet; run with: python3 tasks.py test -m network")
+        for item in items:
+            if "network" in item.keywords:
+                item.add_marker(skip)
+    leave_out_browser_tests(config, items)
+
+
+@pytest.fixture(scope="session")
+def internet() -> None:
+    """For `network` tests: skip them with one line when the live internet cannot be reached."""
+    try:
+        socket.create_connection(("doi.org", 443), timeout=5).close()
+    except OSError as exc:
+        pytest.skip(f"NETWORK TESTS NOT RUN: doi.org cannot be reached ({exc.__class__.__name__}: {exc}). "
+                    "They check live links and identifiers; run them on a machine with internet access.")
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +117,6 @@ def fixture_site(name: str) -> Path:
     return FIXTURES / "sites" / name / "mkdocs.yml"
 
 
-# Real-browser fixtures (browser, base_url, site_urls) and the no-browser hooks live in browser_support.py.
+# Real-browser fixtures (browser, base_url, site_urls) and the no-browser summary live in browser_support.py.
 from browser_support import base_url, browser, site_urls  # noqa: E402,F401
-from browser_support import pytest_collection_modifyitems, pytest_terminal_summary  # noqa: E402,F401
+from browser_support import leave_out_browser_tests, pytest_terminal_summary  # noqa: E402,F401

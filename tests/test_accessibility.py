@@ -29,7 +29,7 @@ import re
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
-from browser_support import SCHEMES, serve, source_of
+from browser_support import CONTRAST_JS, SCHEMES, open_search, serve, settle, source_of
 
 pytestmark = pytest.mark.browser
 
@@ -134,12 +134,56 @@ def test_axe_with_search_open(axe_pages, base_url):
         if width != 360:
             continue
         page.goto(base_url, wait_until="load")
-        page.keyboard.press("/")
-        page.keyboard.type("transplant")
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        open_search(page, "transplant")  # waits until the results are shown and no transition runs
         page.evaluate("opts => { window.__guideAxe = axe.run('.md-search', opts); }", AXE_OPTIONS)
         problems += collect_axe(page, f"search dialog [{scheme}, {width}px]", scheme)
     assert not problems, "axe found problems in the open search dialog:\n" + "\n".join(problems)
+
+
+MORE_SUMMARY = ".md-search-result__more > summary"
+MIN_CONTRAST = 4.5
+
+
+def summary_states(page) -> dict[str, dict]:
+    """Contrast of the first "N more on this page" summary of the search results, state by state:
+    closed and open, each at rest, hovered and keyboard-focused. {state: CONTRAST_JS result}."""
+    summary = page.locator(MORE_SUMMARY).first
+    text = summary.locator("div")
+    found = {}
+    for opened in (False, True):
+        if summary.evaluate("s => s.parentElement.open") != opened:
+            summary.click()
+        for state in ("rest", "hover", "focus"):
+            page.mouse.move(0, 0)
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            if state == "hover":
+                summary.hover()
+            elif state == "focus":
+                summary.focus()
+            settle(page, f"the search result summary to finish its {state} transition")
+            found[f"{'open' if opened else 'closed'}, {state}"] = text.evaluate(CONTRAST_JS)
+    return found
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_search_more_results_link_is_readable_in_every_state(browser, base_url, scheme):
+    """axe measures only the state the page happens to be in; this measures each one."""
+    context = browser.new_context(viewport={"width": 360, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(base_url, wait_until="load")
+        open_search(page, "transplant")
+        assert page.locator(MORE_SUMMARY).count(), (
+            "search dialog: no result for 'transplant' has a 'more on this page' summary any more; "
+            "choose another query in tests/test_accessibility.py so this check still measures something.")
+        states = summary_states(page)
+    finally:
+        context.close()
+    low = [f"{state}: {c['fg']} on {c['bg']} is {c['ratio']}:1" for state, c in states.items()
+           if c["ratio"] < MIN_CONTRAST]
+    assert len(states) == 6 and not low, (
+        f"search dialog [{scheme}, 360px]: the 'more on this page' text in the search results is below "
+        f"{MIN_CONTRAST}:1 (site design: fix the colours in docs/stylesheets/extra.css): " + "; ".join(low))
 
 
 def test_no_axe_rule_is_switched_off_without_a_reason():

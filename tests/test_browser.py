@@ -792,7 +792,7 @@ def test_without_a_browser_browser_tests_are_left_out_with_one_line(monkeypatch)
     deselected: list = []
     config = SimpleNamespace(hook=SimpleNamespace(pytest_deselected=lambda items: deselected.extend(items)))
     items = [Item(True), Item(False), Item(True)]
-    browser_support.pytest_collection_modifyitems(config, items)
+    browser_support.leave_out_browser_tests(config, items)
     assert len(items) == 1 and len(deselected) == 2
     lines: list[str] = []
     browser_support.pytest_terminal_summary(SimpleNamespace(write_line=lambda text, **kw: lines.append(text)), 0, config)
@@ -800,5 +800,5 @@ def test_without_a_browser_browser_tests_are_left_out_with_one_line(monkeypatch)
 
     monkeypatch.setenv("REQUIRE_BROWSER", "1")  # CI: keep them, so they fail instead
     items = [Item(True), Item(False)]
-    browser_support.pytest_collection_modifyitems(SimpleNamespace(), items)
+    browser_support.leave_out_browser_tests(SimpleNamespace(), items)
     assert len(items) == 2

@@ -1,5 +1,7 @@
 """Links: every internal link and #anchor in the built HTML resolves; external links are https."""
 import shutil
+import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -19,7 +21,7 @@ def test_external_links_are_well_formed_https(site):
 
 
 @pytest.mark.network
-def test_external_links_are_live(site):
+def test_external_links_are_live(internet, site):
     """Opt in with: python3 tasks.py test -m network"""
     dead = []
     for url in sorted(external_links(site)):
@@ -32,6 +34,23 @@ def test_external_links_are_live(site):
 
 
 # --- The checkers can fail: broken fixtures ------------------------------------------
+
+@pytest.mark.parametrize("markexpr, wanted", [
+    ("not network", False), ("not browser", False), ("not browser and not network", False), ("", False),
+    ("network", True), ("network or browser", True), ("not browser and network", True)])
+def test_network_tests_run_only_when_asked_for_by_name(markexpr, wanted):
+    from conftest import network_wanted
+    assert network_wanted(markexpr) is wanted, markexpr
+
+
+def test_not_browser_leaves_the_live_link_check_out(tmp_path):
+    """CONTRIBUTING's quick command, exactly as written, must not try the internet."""
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-m", "not browser", "-rs", "-p", "no:cacheprovider",
+                           "tests/test_links.py::test_external_links_are_live"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "1 skipped" in proc.stdout, proc.stdout + proc.stderr
+    assert "run with: python3 tasks.py test -m network" in proc.stdout, proc.stdout
+
 
 def test_link_checker_reports_a_broken_link(tmp_path):
     site = tmp_path / "site"
