@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_support import SCHEMES, launched_browser, page_paths, serve  # noqa: E402
+from browser_support import SCHEMES, launched_browser, page_paths, serve, settle  # noqa: E402
 
 DEVICES = {"phone": {"width": 360, "height": 800}, "desktop": {"width": 1280, "height": 900}}
 
@@ -45,7 +45,7 @@ def take_screenshots(browser, site: Path, out: Path, paths: list[str] | None = N
                 try:
                     for path in paths:
                         page.goto(base + path, wait_until="load")
-                        page.wait_for_timeout(100)
+                        settle(page)
                         height = min(page.evaluate("document.documentElement.scrollHeight"), max_height)
                         file = out / f"{slug(path)}-{device}-{scheme}.png"
                         page.screenshot(path=str(file), full_page=True,

@@ -31,6 +31,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
@@ -205,16 +206,24 @@ class WaitFailed(AssertionError):
 
 
 def wait_until(page, condition_js: str, what: str, show_js: str | None = None, arg=None,
-               timeout: float = 15_000) -> None:
+               timeout: float = 15_000, scripts: bool = True) -> None:
     """Wait until ``condition_js`` (a JS function of ``arg``) returns a truthy value.
 
     ``what``: plain words for the condition ("the search results for 'kidney'"). On timeout
     raises WaitFailed: "Waited 15 s for <what>, but the page showed: <show_js(arg) result>".
     ``timeout`` is in milliseconds; it is a ceiling for a loaded machine, not a pause.
+    ``scripts=False`` for a context with JavaScript off, where the page cannot poll for itself.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     try:
-        page.wait_for_function(condition_js, arg=arg, timeout=timeout, polling="raf")
+        if scripts:
+            page.wait_for_function(condition_js, arg=arg, timeout=timeout, polling=50)
+        else:  # wait_for_function runs in the page, which cannot run scripts: ask from here instead
+            deadline = time.monotonic() + timeout / 1000
+            while not page.evaluate(condition_js, arg):
+                if time.monotonic() > deadline:
+                    raise PlaywrightTimeout("condition still false")
+                page.wait_for_timeout(50)  # the polling interval, not a pause for the page to get ready
     except PlaywrightTimeout:
         shown = "(nothing to show)"
         if show_js:
