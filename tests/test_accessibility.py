@@ -25,11 +25,14 @@ savings, each checked rather than assumed:
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
-from browser_support import CONTRAST_JS, SCHEMES, open_search, serve, settle, source_of
+from conftest import ROOT, mkdocs_build
+from browser_support import CONTRAST_JS, SCHEMES, open_search, page_paths, serve, settle, source_of
 
 pytestmark = pytest.mark.browser
 
@@ -243,3 +246,70 @@ def test_audit_notices_markup_that_differs_between_palettes(browser, tmp_path):
             page.context.close()
     assert "docs/shifty.md [/shifty/, dark, 360px]: the markup differs between palettes" in problems, problems
     assert "light, 360px]: the markup differs" not in problems, problems
+
+
+# ----------------------------------------------------------------------------- a longer navigation
+
+EXTRA_PAGES = 10
+LONG_NAV_RULES = ["target-size"]
+
+
+def site_with_extra_pages(tmp: Path, count: int = EXTRA_PAGES) -> Path:
+    """A copy of the project (docs/, overrides/, mkdocs.yml) with `count` more pages in the nav,
+    as an editor adds them. Returns the mkdocs.yml to build."""
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, tmp / name)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    lines = []
+    for n in range(1, count + 1):
+        slug = f"extra-page-{n}"
+        (tmp / "docs" / f"{slug}.md").write_text(
+            f"---\ntitle: Extra page {n}\ndescription: A page added to make the navigation longer.\n"
+            f"last_reviewed: 2026-11-25\nnext_review: 2027-11-25\n---\n\n# Extra page {n}\n\n"
+            f'!!! key-points "Key points"\n\n    - This page is here to make the navigation longer.\n'
+            f"    - It has no other content.\n\n## About this page\n\nIt tests the menu.\n", encoding="utf-8")
+        lines.append(f"      - Extra page {n}: {slug}.md")
+    anchor = "      - Patient stories: patient-stories.md\n"
+    assert anchor in config, "tests/test_accessibility.py: the nav changed; update site_with_extra_pages()"
+    config = config.replace(anchor, anchor + "\n".join(lines) + "\n")
+    (tmp / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return tmp / "mkdocs.yml"
+
+
+@pytest.fixture(scope="module")
+def long_nav_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("long-nav")
+    result = mkdocs_build(site_with_extra_pages(tmp / "project"), tmp / "site")
+    assert result.returncode == 0, "The site with 10 extra pages did not build:\n" + result.output[-3000:]
+    with serve(tmp / "site") as url:
+        yield tmp / "site", url
+
+
+def test_long_nav_sidebar_title_covers_no_link(browser, long_nav_site):
+    """With 10 more pages the sidebar scrolls; its title must never cover a link (target size)
+    and no link that takes keyboard focus may sit under it (WCAG 2.4.11 focus not obscured)."""
+    from test_browser import tab_through  # the keyboard walker the other focus tests use
+    site, url = long_nav_site
+    paths = [p for p in page_paths(site) if p != "404.html"]
+    options = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": LONG_NAV_RULES}}
+    pages = axe_contexts(browser, [("light", 1280)])
+    page = pages[("light", 1280)]
+    problems = []
+    try:
+        for path in paths:
+            start_axe(page, url + path, options)
+            problems += collect_axe(page, f"{source_of(path)} [/{path}, light, 1280px, 10 extra pages]")
+        # Walk the sidebar up from its last link with Shift+Tab: each link the browser scrolls into
+        # view arrives at the top of the sidebar, where the title is.
+        for path in ("", "about/"):
+            page.goto(url + path, wait_until="load")
+            page.locator(".md-sidebar--primary a.md-nav__link").last.focus()
+            found, _ = tab_through(page, f"{source_of(path)} [/{path}, 1280px, 10 extra pages] Shift+Tab", 30,
+                                   "Shift+Tab")
+            problems += found
+    finally:
+        page.context.close()
+    assert len(paths) >= 25, f"the long-nav site has only {len(paths)} pages; were the extra pages built?"
+    assert not problems, (
+        "With a longer navigation, the sidebar's sticky title covers links. This is the site's design, "
+        "not any page's content: fix docs/stylesheets/extra.css ('Desktop sidebars').\n" + "\n".join(problems))
