@@ -197,6 +197,27 @@ def browser_status() -> tuple[str | None, str]:
     return path, "" if path else "no Chromium found (CHROMIUM_PATH, " + ", ".join(SYSTEM_BROWSERS) + ")"
 
 
+# ----------------------------------------------------------------------------- who fixes it
+# Every browser problem starts with one line: the page, palette and width, what is wrong, and
+# whether an editor fixes it in the page's Markdown or a developer fixes the site's design.
+
+DESIGN = "site design: fix overrides/ or docs/stylesheets/extra.css, not the page's Markdown"
+# JS: is this element part of the page's own text (the Markdown), or of the layout around it?
+IN_CONTENT_JS = "el => !!(el && el.closest && el.closest('.md-content article'))"
+
+
+def blame(source: str, in_content: bool) -> str:
+    """Who fixes a problem: the editor of `source` (its Markdown) or a developer (the design)."""
+    if in_content and source.startswith("docs/"):
+        return f"page content: fix the Markdown in {source}"
+    return DESIGN
+
+
+def label_for(path: str, width: int, scheme: str = "light", extra: str = "") -> str:
+    """'docs/hsct.md [/hsct/, light, 360px]': the page, its address, the palette and the width."""
+    return f"{source_of(path)} [/{path}, {scheme}, {width}px{extra}]"
+
+
 # ----------------------------------------------------------------------------- waiting for conditions
 # Browser tests wait for a condition on the page, never for a fixed time. A wait that times out
 # says what it waited for and what the page showed instead (WaitFailed, one readable message).

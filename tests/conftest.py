@@ -68,6 +68,41 @@ def pytest_collection_modifyitems(config, items):
     leave_out_browser_tests(config, items)
 
 
+def browser_failure_text(nodeid: str, error: BaseException) -> str | None:
+    """What a failed browser test prints instead of a traceback, or None to keep the traceback.
+
+    Browser checks fail with messages whose first lines already name the page, palette, width,
+    the problem and who fixes it; pytest's source listing and Playwright's internals would push
+    that below 40 lines of traceback. An unexpected Python error (a bug in a test) keeps its
+    traceback. Shape: the message, a blank line, then how to run the test alone.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    if isinstance(error, AssertionError):
+        text = str(error)
+        text = re.split(r"\n(?:assert |where |\+  where )", text, maxsplit=1)[0]  # pytest's own explanation
+    elif isinstance(error, PlaywrightError):
+        message = str(getattr(error, "message", "") or error)
+        first, _, log = message.partition("Call log:")
+        steps = [line.strip() for line in log.splitlines() if line.strip()][:4]
+        text = (f"The browser could not do a step of this test: {first.strip()}\n"
+                "    This is usually a slow or changed page, not the page's Markdown."
+                + "".join(f"\n    {step}" for step in steps))
+    else:
+        return None
+    return f"{text.strip()}\n\n(test {nodeid}; run it alone with: python3 tasks.py test \"{nodeid}\")"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Browser tests: show the message first, without the traceback (see browser_failure_text)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and call.excinfo is not None and item.get_closest_marker("browser"):
+        text = browser_failure_text(item.nodeid, call.excinfo.value)
+        if text:
+            report.longrepr = text
+
+
 @pytest.fixture(scope="session")
 def internet() -> None:
     """For `network` tests: skip them with one line when the live internet cannot be reached."""

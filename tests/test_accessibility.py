@@ -32,7 +32,7 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
 from conftest import ROOT, mkdocs_build
-from browser_support import CONTRAST_JS, SCHEMES, open_search, page_paths, serve, settle, source_of
+from browser_support import CONTRAST_JS, DESIGN, blame, SCHEMES, open_search, page_paths, serve, settle, source_of
 
 pytestmark = pytest.mark.browser
 
@@ -71,13 +71,19 @@ def collect_axe(page, label: str, scheme: str | None = None) -> list[str]:
             problems.append(f"{label}: the page did not switch to the {scheme} palette "
                             f"(data-md-color-scheme={got!r}); check theme.palette in mkdocs.yml.")
     result = page.evaluate("() => window.__guideAxe")
-    for v in result["violations"]:
+    # For each violation: are all its elements in the page's own text (its Markdown)?
+    in_text = page.evaluate("""vs => vs.map(targets => targets.every(t => {
+        const sel = Array.isArray(t) ? t[t.length - 1] : t, el = document.querySelector(sel);
+        return !!(el && el.closest('.md-content article')); }))""",
+                            [[n["target"] for n in v["nodes"]] for v in result["violations"]])
+    source = label.split(" ", 1)[0]
+    for v, content in zip(result["violations"], in_text):
         targets = ", ".join(" ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
                             for n in v["nodes"][:4])
         more = f" (+{len(v['nodes']) - 4} more)" if len(v["nodes"]) > 4 else ""
         summary = (v["nodes"][0].get("failureSummary") or "").replace("\n", " ").strip()
         summary = re.sub(r"\s+", " ", summary)[:240]
-        problems.append(f"{label}: {v['id']} ({v['impact']}) {v['help']}\n"
+        problems.append(f"{label}: {v['id']} ({v['impact']}): {v['help']} ({blame(source, content)}).\n"
                         f"    where: {targets}{more}\n    why:   {summary}\n    help:  {v['helpUrl']}")
     return problems
 
@@ -125,9 +131,9 @@ def axe_pages(browser):
 
 def test_axe_every_page_both_palettes_phone_and_desktop(axe_pages, base_url, site_urls):
     problems = audit(axe_pages, base_url, site_urls)
-    assert not problems, (
-        f"axe found {len(problems)} accessibility problem(s). Fix them in the page, in overrides/ "
-        "or in docs/stylesheets/extra.css - do not switch the rule off:\n\n" + "\n".join(problems))
+    assert not problems, "\n".join(problems) + (
+        f"\n\naxe found {len(problems)} accessibility problem(s). Fix each where its first line says; "
+        "never switch an axe rule off.")
 
 
 def test_axe_with_search_open(axe_pages, base_url):
@@ -139,8 +145,8 @@ def test_axe_with_search_open(axe_pages, base_url):
         page.goto(base_url, wait_until="load")
         open_search(page, "transplant")  # waits until the results are shown and no transition runs
         page.evaluate("opts => { window.__guideAxe = axe.run('.md-search', opts); }", AXE_OPTIONS)
-        problems += collect_axe(page, f"search dialog [{scheme}, {width}px]", scheme)
-    assert not problems, "axe found problems in the open search dialog:\n" + "\n".join(problems)
+        problems += collect_axe(page, f"search dialog [/, {scheme}, {width}px]", scheme)
+    assert not problems, "\n".join(problems)
 
 
 MORE_SUMMARY = ".md-search-result__more > summary"
@@ -185,7 +191,7 @@ def test_search_more_results_link_is_readable_in_every_state(browser, base_url, 
     low = [f"{state}: {c['fg']} on {c['bg']} is {c['ratio']}:1" for state, c in states.items()
            if c["ratio"] < MIN_CONTRAST]
     assert len(states) == 6 and not low, (
-        f"search dialog [{scheme}, 360px]: the 'more on this page' text in the search results is below "
+        f"search dialog [/, {scheme}, 360px]: the 'more on this page' text in the search results is below "
         f"{MIN_CONTRAST}:1 (site design: fix the colours in docs/stylesheets/extra.css): " + "; ".join(low))
 
 
@@ -206,8 +212,8 @@ def test_colour_rules_exist_and_assembled_pages_are_built(axe_pages, base_url, s
 
 
 _BROKEN_PAGE = """<!doctype html><html><head><title>broken</title></head><body>
-<main><h1>Broken page</h1>
-<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<main><div class="md-content"><article><h1>Broken page</h1>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></article></div>
 <p style="color:#aaa;background:#fff">Grey text that is far too pale to read.</p>
 <a href="#x"></a></main></body></html>"""
 
@@ -226,6 +232,10 @@ def test_axe_checker_reports_a_broken_page(browser, tmp_path):
     for rule in ("html-has-lang", "image-alt", "color-contrast", "link-name"):
         assert f"docs/broken.md [light, 360px]: {rule} (" in problems, problems
     assert "help:  https://dequeuniversity.com/" in problems, problems
+    first_line = {line.split(": ", 2)[1].split(" ")[0]: line for line in problems.splitlines()
+                  if line.startswith("docs/broken.md")}
+    assert first_line["image-alt"].endswith("(page content: fix the Markdown in docs/broken.md)."), first_line
+    assert first_line["html-has-lang"].endswith(f"({DESIGN})."), first_line
 
 
 def test_audit_notices_markup_that_differs_between_palettes(browser, tmp_path):
@@ -310,6 +320,6 @@ def test_long_nav_sidebar_title_covers_no_link(browser, long_nav_site):
     finally:
         page.context.close()
     assert len(paths) >= 25, f"the long-nav site has only {len(paths)} pages; were the extra pages built?"
-    assert not problems, (
-        "With a longer navigation, the sidebar's sticky title covers links. This is the site's design, "
-        "not any page's content: fix docs/stylesheets/extra.css ('Desktop sidebars').\n" + "\n".join(problems))
+    assert not problems, "\n".join(problems) + (
+        "\n\nWith 10 more pages in the navigation, the sidebar covers or shrinks links. This is the site's "
+        "design, not any page's content: see 'Desktop sidebars' in docs/stylesheets/extra.css.")

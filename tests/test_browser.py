@@ -22,7 +22,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import SEARCH_READY_JS, SEARCH_STATE_JS, WaitFailed, open_search, search_marker, serve, settle, source_of, wait_until
+from browser_support import (DESIGN, WaitFailed, blame, label_for, open_search, serve, settle, source_of,
+                             wait_until)
 
 pytestmark = pytest.mark.browser
 
@@ -66,14 +67,15 @@ PROBE_JS = r"""() => {
     if (r.right <= vw + 1 || r.width === 0 || scrollBox(el) || !shown(el)) continue;
     const p = el.parentElement, pr = p && p.getBoundingClientRect();
     if (p && p !== document.body && pr.right > vw + 1 && !scrollBox(p)) continue;  // report outermost only
-    out.wide.push(`${name(el)} reaches ${Math.round(r.right)}px`);
+    out.wide.push({text: `${name(el)} reaches ${Math.round(r.right)}px`, content: !!el.closest('.md-content article')});
   }
   for (const t of document.querySelectorAll('table')) {
     if (!shown(t)) continue;
     const box = scrollBox(t);
     const right = (box || t).getBoundingClientRect().right;
-    if (right > vw + 1) out.tables.push(`${name(t).slice(0, 60)} is ${Math.round(t.getBoundingClientRect().width)}px wide`
-                                        + (box ? ' and so is its scroll box' : ' and has no scroll box of its own'));
+    if (right > vw + 1) out.tables.push({text: `${name(t).slice(0, 60)} is ${Math.round(t.getBoundingClientRect().width)}px wide`
+                                        + (box ? ' and so is its scroll box' : ' and has no scroll box of its own'),
+                                         content: !!t.closest('.md-content article')});
   }
   // Tap targets: at least 24 x 24 px, unless inline in a sentence, or spaced so that a 24 px
   // circle centred on each does not touch another target (WCAG 2.2 SC 2.5.8 exceptions).
@@ -102,7 +104,8 @@ PROBE_JS = r"""() => {
       const dx = Math.max(o.x - cx, 0, cx - (o.x + o.w)), dy = Math.max(o.y - cy, 0, cy - (o.y + o.h));
       return Math.hypot(dx, dy) < 12;
     });
-    if (clash) out.small.push(`${name(t.el)} is ${Math.round(t.w)}x${Math.round(t.h)}px, too close to ${name(clash.el)}`);
+    if (clash) out.small.push({text: `${name(t.el)} is ${Math.round(t.w)}x${Math.round(t.h)}px, too close to ${name(clash.el)}`,
+                               content: !!t.el.closest('.md-content article')});
   }
   return out;
 }"""
@@ -141,7 +144,8 @@ FOCUS_JS = r"""() => {
     if (top && !el.contains(top) && !top.contains(el)) covered = name(top);
   }
   return {name: label, top: r.top, bottom: r.bottom, left: r.left, right: r.right, w: r.width, h: r.height,
-          header: hb, vw: innerWidth, vh: innerHeight, hidden, pinned, covered};
+          header: hb, vw: innerWidth, vh: innerHeight, hidden, pinned, covered,
+          content: !!el.closest('.md-content article')};
 }"""
 
 
@@ -167,38 +171,48 @@ def other_origins(base: str) -> re.Pattern:
     return re.compile(rf"^(?!{re.escape(own.scheme)}://{re.escape(own.netloc)}/)(?!data:|blob:)")
 
 
+def _source(label: str) -> str:
+    return label.split(" ", 1)[0]
+
+
 def reflow_problems(label: str, probe: dict) -> list[str]:
     problems = []
-    if probe["scrollWidth"] > probe["vw"] + 1 or probe["wide"]:
-        problems.append(f"{label}: scrolls sideways at {probe['vw']}px (page is {probe['scrollWidth']}px wide). "
-                        "Too wide: " + "; ".join(probe["wide"][:6] or ["(no single element found)"])
-                        + ". Let it wrap (docs/stylesheets/extra.css) or give it its own scroll box.")
+    wide = probe["wide"]
+    if probe["scrollWidth"] > probe["vw"] + 1 or wide:
+        who = blame(_source(label), bool(wide) and all(w["content"] for w in wide))
+        problems.append(f"{label}: the page scrolls sideways at {probe['vw']}px ({who}).\n"
+                        f"    page width: {probe['scrollWidth']}px; too wide: "
+                        + "; ".join([w["text"] for w in wide[:6]] or ["(no single element found)"])
+                        + "\n    fix: let it wrap, shorten it, or give it its own scroll box.")
     for table in probe["tables"]:
-        problems.append(f"{label}: table {table}; tables must scroll inside their own box "
+        problems.append(f"{label}: a table is wider than the screen ({blame(_source(label), table['content'])}).\n"
+                        f"    table {table['text']}; tables must scroll inside their own box "
                         "(.md-typeset__scrollwrap), not the page.")
     return problems
 
 
 def tap_target_problems(label: str, probe: dict) -> list[str]:
-    return [f"{label}: tap target {t}. Make it at least 24x24px or move it away "
-            f"(WCAG 2.5.8; docs/stylesheets/extra.css)." for t in probe["small"]]
+    return [f"{label}: a tap target is smaller than 24x24px ({blame(_source(label), t['content'])}).\n"
+            f"    {t['text']}. Make it at least 24x24px or move it away (WCAG 2.5.8)." for t in probe["small"]]
 
 
 def focus_problem(label: str, f: dict | None) -> str | None:
     """Why a focused element (FOCUS_JS result) cannot be seen, or None if it can."""
     if f is None:
         return None
+    who = blame(_source(label), f["content"])
     where = f"{label}: focused {f['name']}"
     if f["hidden"] or f["w"] < 2 or f["h"] < 2:
-        return (f"{where} is invisible (hidden, transparent or zero-sized) yet takes keyboard focus. "
-                "Hide it with visibility: hidden while it is not shown (docs/stylesheets/extra.css).")
+        return (f"{where} is invisible (hidden, transparent or zero-sized) yet takes keyboard focus ({who}).\n"
+                "    fix: hide it with visibility: hidden while it is not shown.")
     if f["right"] <= 0 or f["left"] >= f["vw"] or f["bottom"] <= 0 or f["top"] >= f["vh"]:
-        return f"{where} is off-screen (left {f['left']:.0f}, top {f['top']:.0f}px) yet takes keyboard focus."
+        return (f"{where} is off-screen (left {f['left']:.0f}, top {f['top']:.0f}px) yet takes keyboard "
+                f"focus ({who}).")
     if not f["pinned"] and f["top"] < f["header"] - 1:
-        return (f"{where} is hidden under the sticky header (top {f['top']:.0f}px, header ends at "
-                f"{f['header']:.0f}px). Check scroll-padding-top in docs/stylesheets/extra.css.")
+        return (f"{where} is hidden under the sticky header ({who}).\n    top {f['top']:.0f}px, header ends "
+                f"at {f['header']:.0f}px. Check scroll-padding-top in docs/stylesheets/extra.css.")
     if f["covered"]:
-        return f"{where} is covered by {f['covered']}; move or hide the covering element."
+        return f"{where} is covered by {f['covered']} ({who}).\n    fix: move or hide the covering element."
     return None
 
 
@@ -296,10 +310,10 @@ def nojs_page_problems(page, label: str, min_nav_links: int) -> list[str]:
 
 
 def csp_console_problems(label: str, violations: list[str], console: list[str]) -> list[str]:
-    return ([f"{label}: Content-Security-Policy violation: {v}. Allow it in "
-             f"overrides/partials/head-meta.html only if it is needed, or remove the inline code."
+    return ([f"{label}: the Content-Security-Policy blocked something ({DESIGN}).\n    {v}\n    fix: allow "
+             f"it in overrides/partials/head-meta.html only if it is needed, or remove the inline code."
              for v in violations]
-            + [f"{label}: console {c}" for c in console])
+            + [f"{label}: the browser console shows an error ({DESIGN}).\n    console {c}" for c in console])
 
 
 def csp_of(html: str) -> str | None:
@@ -425,8 +439,8 @@ def desktop(browser, base_url, site_urls):
     return privacy_pass(browser, base_url, site_urls)
 
 
-def label_of(path: str, width: int) -> str:
-    return f"{source_of(path)} [/{path}, {width}px]"
+def label_of(path: str, width: int, scheme: str = "light") -> str:
+    return label_for(path, width, scheme)
 
 
 # ----------------------------------------------------------------------------- privacy
@@ -616,7 +630,8 @@ _BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>Broken</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'">
 <link rel="stylesheet" href="broken.css"></head><body>
 <header><a href="#x">First link</a></header>
-<main><h1>Broken</h1><p>Some words.</p>
+<div class="layout-band wide"></div>
+<main><div class="md-content"><article><h1>Broken</h1><p>Some words.</p>
 <div class="wide"></div>
 <table><tr><td><div class="wide">a table wider than the phone</div></td></tr></table>
 <button class="tiny" aria-label="one"></button><button class="tiny" aria-label="two"></button>
@@ -624,7 +639,7 @@ _BROKEN_PAGE = """<!doctype html><html lang="en"><head><title>Broken</title>
 <img src="missing.png" alt="">
 <script>console.log("inline code the CSP blocks")</script>
 """ + "".join(f'<p><a href="#p{i}" id="p{i}">link {i}</a></p>' for i in range(40)) + """
-</main></body></html>"""
+</article></div></main></body></html>"""
 # Content that only a script reveals, and no navigation at all.
 _BROKEN_NOJS_PAGE = """<!doctype html><html lang="en" class="no-js"><head><title>No JS</title>
 <link rel="stylesheet" href="../broken.css"></head><body>
@@ -646,12 +661,15 @@ def broken_site(tmp_path_factory):
 def test_checkers_fail_on_a_broken_page(browser, broken_site):
     root, url = broken_site
     phone = phone_pass_no_search(browser, url)
-    label = "docs/broken.md [/, 320px]"
+    label = "docs/broken.md [/, light, 320px]"
     reflow = "\n".join(reflow_problems(label, phone["probe"]))
     assert "scrolls sideways at 320px" in reflow and "div.wide" in reflow, reflow
+    assert "div.layout-band" in reflow and f"({DESIGN})" in reflow, reflow  # one wide thing is layout
     assert "has no scroll box of its own" in reflow, reflow
+    assert "(page content: fix the Markdown in docs/broken.md)" in reflow, reflow  # the table is text
     taps = "\n".join(tap_target_problems(label, phone["probe"]))
     assert 'button.tiny "one" is 10x10px' in taps and "WCAG 2.5.8" in taps, taps
+    assert taps.startswith(label + ": a tap target is smaller than 24x24px (page content: fix the Markdown"), taps
     csp = "\n".join(csp_console_problems(label, phone["csp"], phone["console"]))
     assert "script-src" in csp and "head-meta.html" in csp, csp
     assert "console error: Failed to load resource" in csp, csp

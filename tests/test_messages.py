@@ -208,3 +208,27 @@ def test_contributing_describes_every_test_family_and_real_commands():
         assert f'"{command}"' in tasks, \
             f"CONTRIBUTING.md mentions 'python3 tasks.py {command}', which tasks.py does not have."
     assert "## 4. Front matter" in guide, "the build's messages point editors to CONTRIBUTING.md, 'Front matter'"
+
+
+# --- Browser failures: the message first, no traceback ------------------------------------------
+
+def test_browser_failures_print_the_message_first_without_a_traceback():
+    from browser_support import WaitFailed
+    from conftest import browser_failure_text
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    node = "tests/test_x.py::test_y"
+    rewritten = AssertionError("docs/hsct.md [/hsct/, dark, 360px]: color-contrast (serious): low contrast "
+                               "(site design: fix overrides/ or docs/stylesheets/extra.css).\n    where: p\n"
+                               "assert not ['docs/hsct.md ...']")
+    text = browser_failure_text(node, rewritten)
+    assert text.startswith("docs/hsct.md [/hsct/, dark, 360px]: color-contrast (serious)"), text
+    assert "assert not" not in text and 'python3 tasks.py test "tests/test_x.py::test_y"' in text, text
+    waited = browser_failure_text(node, WaitFailed("Waited 15 s for the search results for 'kidney' on "
+                                                   "http://127.0.0.1/, but the page showed: {}"))
+    assert waited.startswith("Waited 15 s for the search results for 'kidney'"), waited
+    log = "\n".join(f"  - step {n}" for n in range(40))
+    raw = browser_failure_text(node, PlaywrightTimeout(f"Page.click: Timeout 10000ms exceeded.\nCall log:\n{log}"))
+    assert raw.startswith("The browser could not do a step of this test: Page.click: Timeout 10000ms exceeded."), raw
+    assert len(raw.splitlines()) < 12, raw
+    assert browser_failure_text(node, KeyError("x")) is None  # a bug in a test keeps its traceback
