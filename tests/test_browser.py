@@ -558,7 +558,7 @@ def test_menu_button_opens_the_drawer_with_the_keyboard(keyboard_pages, base_url
         if name == "Menu":
             break
     assert name == "Menu", ("The menu button cannot be reached with Tab at 360px: check the "
-                            "scripts block in overrides/main.html.")
+                            "menu button in docs/javascripts/guide.js.")
     page.keyboard.press("Enter")
     wait_until(page, DRAWER_JS, "the menu to open after Enter on the menu button", DRAWER_STATE_JS, arg=True)
     links = page.evaluate("""() => [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')]
@@ -567,6 +567,23 @@ def test_menu_button_opens_the_drawer_with_the_keyboard(keyboard_pages, base_url
     page.keyboard.press("Escape")
     wait_until(page, DRAWER_JS, "the menu to close after Escape", DRAWER_STATE_JS, arg=False)
     problems, _ = tab_through(page, "/ [360px, menu closed]", 12)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_palette_switch_is_visible_when_reached_backwards(keyboard_pages, base_url, width):
+    """Shift+Tab into the colour switch must land on the switch one can see, not a hidden radio."""
+    page = keyboard_pages[width]
+    page.goto(base_url, wait_until="load")
+    start = page.evaluate("""() => { const f = document.querySelector('[data-md-component=palette]');
+        const all = [...document.querySelectorAll('a[href], button, input, label[tabindex]')];
+        const next = all.find(e => f.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING && !f.contains(e)
+                                   && e.getBoundingClientRect().width > 0);
+        if (next) next.focus(); return next ? next.outerHTML.slice(0, 60) : null; }""")
+    assert start, "no focusable element after the colour switch in the header"
+    problems, _ = tab_through(page, label_of("", width), 1, "Shift+Tab")
+    assert "md-option" in page.evaluate("document.activeElement.className"), (
+        f"{label_of('', width)}: Shift+Tab from {start} did not reach the colour switch ({DESIGN}).")
     assert not problems, "\n".join(problems)
 
 

@@ -1,0 +1,51 @@
+/* The guide's own script: small keyboard fixes to Material's header. Self-hosted, so the
+   strict Content-Security-Policy ('self') allows it without a hash. Without JavaScript the
+   page still works: the menu is a CSS drawer and the palette switch is hidden (extra.css).
+
+   1. Menu button: Material's menu button is a <label>, which Tab skips and which may not take
+      role="button". A real <button> goes in its place (same look); it opens and closes the CSS
+      drawer, and Escape closes it. extra.css hides the label and the closed drawer.
+   2. Palette switch: Material shows one of three radio buttons' labels but checks none of the
+      radios, so Shift+Tab landed on an invisible radio. The radio whose label is shown (the
+      current palette) is checked, so Tab and Shift+Tab stop on the visible switch.
+   tests/test_browser.py and tests/test_accessibility.py check both. */
+(function () {
+  "use strict";
+
+  function menuButton() {
+    var drawer = document.getElementById("__drawer");
+    var label = document.querySelector('label.md-header__button[for="__drawer"]');
+    if (!drawer || !label) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon guide-menu";
+    button.setAttribute("aria-label", "Menu");
+    button.innerHTML = label.innerHTML;
+    label.classList.add("guide-menu-label");
+    label.parentNode.insertBefore(button, label);
+    function sync() { button.setAttribute("aria-expanded", drawer.checked ? "true" : "false"); }
+    sync();
+    drawer.addEventListener("change", sync);
+    button.addEventListener("click", function () { drawer.click(); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawer.checked) { drawer.click(); button.focus(); }
+    });
+  }
+
+  function paletteSwitch() {
+    var form = document.querySelector('[data-md-component="palette"]');
+    if (!form) return;
+    function sync() {
+      var inputs = form.querySelectorAll("input.md-option");
+      for (var i = 0; i < inputs.length; i++) {
+        var label = inputs[i].nextElementSibling;
+        if (label && label.tagName === "LABEL" && !label.hidden && !inputs[i].checked) inputs[i].checked = true;
+      }
+    }
+    sync();
+    new MutationObserver(sync).observe(form, { subtree: true, attributes: true, attributeFilter: ["hidden"] });
+  }
+
+  menuButton();
+  paletteSwitch();
+})();
