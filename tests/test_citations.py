@@ -94,3 +94,12 @@ def test_missing_required_field_is_reported(tmp_path):
     path.write_text("- key: a2020\n  type: study\n  title: T\n  summary: S\n")
     _, errors = citations.load_references(path)
     assert any("missing 'journal'" in e and ":1:" in e for e in errors), errors
+
+
+def test_a_bad_indent_gives_one_error_with_its_line(tmp_path):
+    result = mkdocs_build(fixture_site("bad-indent"), tmp_path / "out")
+    assert result.returncode != 0
+    errors = [line for line in result.output.splitlines() if "references.yml:" in line]
+    assert len(errors) == 1 and "docs/data/references.yml:7: the file is not valid YAML" in errors[0], result.output
+    assert "unknown citation key" not in result.output, "a file that cannot be read must not cause follow-on errors"
+    assert len(result.output.splitlines()) < 15, result.output

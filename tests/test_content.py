@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from checkers import load_hook
+from checkers.images import missing_alt_text
 from checkers.prose import (check_abbreviations, check_banned_words, check_numbers_cited,
                             check_paragraph_length, check_reading_level, check_regressions,
                             check_sentence_length, load_page)
@@ -94,6 +95,13 @@ def test_every_glossary_term_is_used_on_the_site(site, glossary_terms):
                         "docs/includes/glossary.md: " + ", ".join(unused))
 
 
+@pytest.mark.parametrize("stem", [md.stem for md, _ in SOURCES])
+def test_images_have_alt_text(site, stem):
+    html = site / ("index.html" if stem == "index" else f"{stem}/index.html")
+    problems = missing_alt_text(html.read_text(encoding="utf-8"), DOCS / f"{stem}.md")
+    assert not problems, "\n".join(problems)
+
+
 def test_spelling():
     proc = subprocess.run([sys.executable, "-m", "codespell_lib", "--ignore-words", "tests/wordlist.txt",
                            "docs", "README.md"], cwd=ROOT, capture_output=True, text=True)
@@ -150,3 +158,25 @@ def test_spelling_lint_fails_on_a_misspelling(tmp_path):
     bad.write_text("The treatmnet was recieved by every patient.\n")
     proc = subprocess.run([sys.executable, "-m", "codespell_lib", str(bad)], capture_output=True, text=True)
     assert proc.returncode != 0 and "recieved ==> received" in proc.stdout, proc.stdout
+
+
+def test_alt_text_check_fails_on_images_without_a_description():
+    html = (FIXTURES / "html" / "image-alt" / "page" / "index.html").read_text(encoding="utf-8")
+    problems = missing_alt_text(html, FIXTURES / "html" / "image-alt" / "page.md")
+    assert len(problems) == 2, problems  # not the described image, the decorative one or the header logo
+    assert problems[0].startswith("tests/fixtures/html/image-alt/page.md:5: the image '../images/chart.png' has "
+                                  "empty alt text"), problems
+    assert problems[1].startswith("tests/fixtures/html/image-alt/page.md:7: the image '../images/photo.jpg' has "
+                                  "no alt text"), problems
+    assert "{ .decorative }" in problems[0], problems
+
+
+def test_number_lint_catches_every_common_form_of_a_figure():
+    source = FIXTURES / "prose" / "uncited-figures.md"
+    page = load_page((FIXTURES / "prose" / "uncited-figures.html").read_text(encoding="utf-8"),
+                     "tests/fixtures/prose/uncited-figures.md", source)
+    problems = "\n".join(check_numbers_cited(page, studies={"wang2014"}))
+    for line, figure in ((3, "9 times more"), (4, "1 in 3"), (5, "Nine in ten"), (6, "Two thirds"), (7, "Half of"),
+                         (8, "84%"), (9, "18 of 22"), (10, "2 to 3 times as"), (11, "A quarter of")):
+        assert f'uncited-figures.md:{line}: "{figure}"' in problems, f"missed {figure!r}:\n{problems}"
+    assert ":12:" not in problems, problems

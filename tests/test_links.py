@@ -85,3 +85,17 @@ def test_build_fails_on_a_markdown_link_to_a_missing_anchor(tmp_path):
     result = mkdocs_build(fixture_site("missing-anchor"), tmp_path / "out")
     assert result.returncode != 0, "A link to a missing #anchor must fail the strict build."
     assert "index.md" in result.output and "no-such-heading" in result.output, result.output
+
+
+def test_build_lists_every_link_to_a_renamed_page_by_line(tmp_path):
+    """CONTRIBUTING, 'Rename a page': after the redirect is added, the build names each link left."""
+    result = mkdocs_build(fixture_site("renamed-page"), tmp_path / "out")
+    assert result.returncode != 0, "Links to a renamed page's old name must stop the build."
+    for needle in ("docs/index.md:12: the link 'old-name.md' uses the old name of a renamed page "
+                   "(mkdocs.yml, redirect_maps: old-name.md: new-name.md). Change it to 'new-name.md'.",
+                   "docs/index.md:18: the link 'old-name.md#risks' uses the old name of a renamed page",
+                   "Change it to 'new-name.md#risks'.",
+                   "docs/guide/more.md:12: the link '../old-name.md' uses the old name",
+                   "Change it to '../new-name.md'."):
+        assert needle in result.output, result.output
+    assert "docs/index.md:15" not in result.output, "a link inside a code example is not a link"

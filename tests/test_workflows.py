@@ -155,8 +155,10 @@ def test_pre_commit_config_lists_the_fast_checks():
     assert "--ignore-words=tests/wordlist.txt" in hooks["codespell"]["args"]
     pinned = next(d for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
                   ["optional-dependencies"]["test"] if d.startswith("codespell=="))
-    rev = next(r["rev"] for r in config["repos"] if r["repo"].endswith("/codespell"))
-    assert rev == "v" + pinned.split("==")[1].split()[0], f"codespell rev {rev} differs from pyproject.toml {pinned}"
+    used = next(d for d in hooks["codespell"]["additional_dependencies"] if d.startswith("codespell=="))
+    assert used == pinned.split()[0], f"pre-commit's {used} differs from pyproject.toml's {pinned}"
+    remote = [r["repo"] for r in config["repos"] if r["repo"] != "local"]
+    assert not remote, f"pre-commit hooks from {remote} need GitHub; make them 'local' hooks installed from PyPI"
     slow = {"pytest", "mkdocs", "tasks"} & {h.get("entry", hid).split()[0] for hid, h in hooks.items()}
     assert not slow, f"pre-commit must stay fast; move {slow} to the test suite"
 
@@ -183,3 +185,21 @@ def test_constraints_leave_out_the_packages_pyproject_pins(tmp_path, monkeypatch
     monkeypatch.setattr(tasks, "VENV", tmp_path)
     kept = tasks._constraints().read_text().split()
     assert kept == ["click==8.5.1", "mkdocs_material_extensions==1.3.1", "pyyaml_env_tag==1.1"], kept
+
+
+# --- README names every system package the tests need (the ones .ci/run installs) ---------------
+
+def system_packages(ci_script: str) -> set[str]:
+    """Debian packages .ci/run installs: each `need+=(name)`."""
+    return set(re.findall(r"need\+=\(([a-z0-9.+-]+)\)", ci_script))
+
+
+def test_readme_names_every_system_package_ci_installs():
+    packages = system_packages((ROOT / ".ci" / "run").read_text(encoding="utf-8"))
+    assert {"chromium", "poppler-utils"} <= packages, packages
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next((l for l in readme.splitlines() if "apt-get install" in l), "")
+    missing = sorted(p for p in packages if p not in line.split())
+    assert not missing, (f"README.md: add {missing} to the 'sudo apt-get install ...' line and say what each is "
+                         f"for; .ci/run installs them because the tests need them.")
+    assert system_packages("need+=(chromium)\nneed+=(default-jre-headless)") == {"chromium", "default-jre-headless"}

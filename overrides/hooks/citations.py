@@ -232,6 +232,8 @@ def on_files(files, config):
     shown = config["extra"]["references_file"]
     path = Path(config["config_file_path"]).parent / shown
     refs, errors = load_references(path, shown)
+    if errors and not refs:  # the file could not be read at all: every citation would look unknown
+        raise PluginError("Citation problems:\n  " + "\n  ".join(errors))
     for file in files.documentation_pages():
         text = file.content_string
         page_meta = mkdocs_meta.get_data(text)[1]

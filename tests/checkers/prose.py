@@ -42,8 +42,14 @@ MSC_TRIAL_FIGURES = re.compile(r"\b(?:92\.5|32\.5|27\.5) ?%")
 MSC_WORDS = re.compile(r"\bMSCs?\b|mesenchymal|umbilical", re.I)
 HSCT_WORDS = re.compile(r"\bHSCT\b|blood stem cell transplant", re.I)
 
+_SMALL = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+# Every common way of writing a figure: "84%", "18 of 22", "1 in 3", "nine in ten",
+# "9 times more common", "2 to 3 times", "two thirds", "half of", "a quarter of", "28 people".
 NUMBER_CLAIM = re.compile(
     r"\b\d+(?:\.\d+)? ?%|\b\d+ (?:of|out of|in) \d+\b|"
+    rf"\b{_SMALL} (?:in|out of) (?:\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred|100)\b|"
+    r"\b\d+(?:\.\d+)?(?: ?(?:to|-|–) ?\d+(?:\.\d+)?)? times (?:more|less|higher|lower|as)\b|"
+    r"\b(?:half|(?:one|two|a) thirds?|(?:one|a|three) quarters?|(?:one|a) fifth) of\b|\btwo thirds\b|"
     r"\b\d[\d,]* (?:people|patients|adults|children|women|men|studies|trials|centres|participants)\b",
     re.I)
 
@@ -76,18 +82,25 @@ class Page:
         return " ".join(unit.plain for unit in self.units)
 
     def line_of(self, text: str) -> str:
-        """'docs/x.md:NN' for the line where `text` (or its first words) is written."""
+        """'docs/x.md:NN' for the line where `text` (or its first words) is written.
+
+        Compares words, not characters: link targets, [@citations] and HTML tags on the source
+        line are ignored, so "Lupus is [far more](x.md) common" is found from its built text."""
         if self.source is None or not self.source.exists():
             return self.name
-        words = [w for w in re.findall(r"[A-Za-z']{3,}", text)][:6]
+        wanted = [w.lower() for w in re.findall(r"[A-Za-z0-9']+", text)][:8]
+        if not wanted:
+            return self.name
         lines = self.source.read_text(encoding="utf-8").splitlines()
-        for size in (6, 4, 3, 2):
-            probe = words[:size]
-            if len(probe) < min(size, len(words)) or not probe:
+        cleaned = [[w.lower() for w in re.findall(r"[A-Za-z0-9']+",
+                                                  re.sub(r"\]\([^)]*\)|\[@[^\]]*\]|<[^>]+>|\{[^}]*\}", " ", line))]
+                   for line in lines]
+        for size in (8, 6, 4, 3, 2, 1):
+            probe = wanted[:size]
+            if len(probe) < size and size != len(wanted):
                 continue
-            pattern = re.compile(r"[^A-Za-z']+".join(map(re.escape, probe)), re.I)
-            for number, line in enumerate(lines, start=1):
-                if pattern.search(line):
+            for number, found in enumerate(cleaned, start=1):
+                if any(found[i:i + len(probe)] == probe for i in range(len(found) - len(probe) + 1)):
                     return f"{self.name}:{number}"
         return self.name
 
