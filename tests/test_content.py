@@ -10,10 +10,11 @@ import sys
 
 import pytest
 from checkers import load_hook
+from checkers.figures import figure_problems, harms_beside_benefits, results_by_key
 from checkers.images import missing_alt_text
-from checkers.prose import (check_abbreviations, check_banned_words, check_numbers_cited,
-                            check_paragraph_length, check_reading_level, check_regressions,
-                            check_sentence_length, load_page)
+from checkers.prose import (check_abbreviations, check_absence_claims, check_banned_words,
+                            check_medicine_safety, check_numbers_cited, check_paragraph_length,
+                            check_reading_level, check_regressions, check_sentence_length, load_page)
 from conftest import DOCS, FIXTURES, ROOT
 from mkdocs.utils import meta as mkdocs_meta
 
@@ -39,9 +40,31 @@ def built(site, stem):
 
 
 @pytest.fixture(scope="session")
-def studies():
-    refs, _ = load_hook("citations").load_references(DOCS / "data" / "references.yml")
-    return {key for key, ref in refs.items() if ref.get("type") == "study"}
+def references():
+    refs, errors = load_hook("citations").load_references(DOCS / "data" / "references.yml")
+    assert not errors, "\n".join(errors)
+    return refs
+
+
+@pytest.fixture(scope="session")
+def studies(references):
+    """Sources a figure may cite: studies, and trial registry records (for what a trial plans)."""
+    return {key for key, ref in references.items() if ref.get("type") in ("study", "trial")}
+
+
+@pytest.fixture(scope="session")
+def checked_date():
+    """The date the evidence was last checked, as pages print it (mkdocs.yml, extra.evidence_checked)."""
+    import yaml
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_YamlIgnoringTags)
+    return load_hook("checked").readable(config["extra"]["evidence_checked"])
+
+
+class _YamlIgnoringTags(__import__("yaml").SafeLoader):
+    """mkdocs.yml has !ENV tags; the tests only read plain values from it."""
+
+
+_YamlIgnoringTags.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +101,37 @@ def test_source_article_errors_do_not_come_back(site, stem):
 @pytest.mark.parametrize("stem", PATIENT_PAGES + [md.stem for md, a in SOURCES if a == "editorial"])
 def test_numbers_cite_a_study(site, stem, studies):
     problems = check_numbers_cited(built(site, stem), studies, skip_sections=CORRECTIONS)
+    assert not problems, "\n".join(problems)
+
+
+FIGURE_PAGES = PATIENT_PAGES + [md.stem for md, a in SOURCES if a == "clinicians"]
+
+
+@pytest.mark.parametrize("stem", FIGURE_PAGES)
+def test_every_figure_is_a_recorded_result_with_its_time_point(site, stem, references, studies):
+    html = (site / ("index.html" if stem == "index" else f"{stem}/index.html")).read_text(encoding="utf-8")
+    problems = figure_problems(built(site, stem), html, results_by_key(references), studies)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("stem", FIGURE_PAGES)
+def test_harms_stand_beside_benefits(site, stem, references):
+    html = (site / ("index.html" if stem == "index" else f"{stem}/index.html")).read_text(encoding="utf-8")
+    problems = harms_beside_benefits(built(site, stem), html, results_by_key(references))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("stem", LINTED_PAGES)
+def test_only_the_care_team_stops_a_medicine(site, stem):
+    problems = check_medicine_safety(built(site, stem), skip_sections=CORRECTIONS)
+    assert not problems, "\n".join(problems)
+
+
+# The References page's summaries say what each source found, as of that source; they are not
+# the guide's own claims, and the source's date stands beside them.
+@pytest.mark.parametrize("stem", [md.stem for md, _ in SOURCES if md.stem not in ("print", "references")])
+def test_claims_that_something_does_not_exist_say_when_we_checked(site, stem, checked_date):
+    problems = check_absence_claims(built(site, stem), checked_date, skip_sections=CORRECTIONS)
     assert not problems, "\n".join(problems)
 
 
@@ -180,3 +234,52 @@ def test_number_lint_catches_every_common_form_of_a_figure():
                          (8, "84%"), (9, "18 of 22"), (10, "2 to 3 times as"), (11, "A quarter of")):
         assert f'uncited-figures.md:{line}: "{figure}"' in problems, f"missed {figure!r}:\n{problems}"
     assert ":12:" not in problems, problems
+
+
+# --- The figure, harm, medicine and date checks fail on a broken page ---------------------
+
+@pytest.fixture(scope="module")
+def figures_fixture():
+    folder = FIXTURES / "figures"
+    refs, errors = load_hook("citations").load_references(folder / "references.yml")
+    assert not errors, errors
+    html = (folder / "page.html").read_text(encoding="utf-8")
+    page = load_page(html, "tests/fixtures/figures/page.md", folder / "page.md")
+    return page, html, results_by_key(refs), set(refs)
+
+
+def test_figure_check_fails_on_the_case_1_sentence_and_an_unrecorded_figure(figures_fixture):
+    page, html, results, studies = figures_fixture
+    problems = "\n".join(figure_problems(page, html, results, studies))
+    assert ('page.md:8: "84%" in "By then about 84% were alive." does not say when it was measured. '
+            "The study records it at: 5 years.") in problems, problems
+    assert 'page.md:10: "16.7%" in "Lupus came back in 16.7% by 12 months." is not a recorded result of wang2014' \
+        in problems, problems
+    assert "Nearest recorded results: wang2014: Relapse after a response, 9 months: 12.5% (3 of 24)" in problems
+    assert "page.md:14" not in problems, "the list's lead-in ('after 12 months') gives its items their time point"
+    assert "page.md:5" not in problems and "page.md:6" not in problems, problems
+    assert len(problems.splitlines()) == 2, problems
+
+
+def test_harms_check_fails_where_a_benefit_stands_alone(figures_fixture):
+    page, html, results, _ = figures_fixture
+    problems = harms_beside_benefits(page, html, results)
+    text = "\n".join(problems)
+    assert len(problems) == 2, text
+    assert text.count("gives a benefit of burt2006 (Overall survival, 5 years: 84% of 48 (estimated))") == 2, text
+    assert "page.md:5: this key-points bullet" in text and "page.md:18: this table row" in text, text
+    assert "Treatment-related deaths, during the trial: 2% (1 of 50)" in text, text
+
+
+def test_medicine_safety_lint_needs_the_care_team(figures_fixture):
+    page = figures_fixture[0]
+    problems = "\n".join(check_medicine_safety(page))
+    assert "page.md:21:" in problems and "page.md:23:" in problems, problems
+    assert "without lupus drugs" in problems and "page.md:25" not in problems, problems
+
+
+def test_absence_claims_must_give_the_date(figures_fixture):
+    page = figures_fixture[0]
+    problems = check_absence_claims(page, "30 November 2026")
+    assert len(problems) == 1 and problems[0].startswith("tests/fixtures/figures/page.md:27:"), problems
+    assert "{{ evidence_checked }}" in problems[0], problems

@@ -79,13 +79,17 @@ def test_evidence_page_has_a_row_for_every_cited_study(site, refs):
 
 
 def test_evidence_cells_show_the_data_or_not_reported(site, refs):
+    """Text fields as written; benefits and harms as the study's results, worded by results.py."""
+    results = load_hook("results")
     soup = soup_of(site / "evidence" / "index.html")
+
+    def recorded(ref, *effects):
+        return [results.describe(r).rstrip(".") + "." for r in ref.get("results") or [] if r.get("effect") in effects]
+
     for table in soup.select(".evidence-tables table"):
         header = [text(th) for th in table.select("thead th")]
         if header[0] != "Study":
             continue
-        columns = {"Population": "population", "Follow-up": "follow_up", "Outcomes": "outcomes",
-                   "Findings": "outcomes", "Harms": "harms", "Key limitation": "limitation"}
         for row in table.select("tbody tr"):
             cells = dict(zip(header, row.select("td")))
             key = cells["Study"].find("a")["href"].split("#ref-")[1]
@@ -96,12 +100,31 @@ def test_evidence_cells_show_the_data_or_not_reported(site, refs):
             assert text(cells["Design"]).startswith(design), f"{key}: wrong design cell"
             if ref.get("comparator"):
                 assert "Comparator: " + " ".join(ref.get("comparator").split()) in text(cells["Design"])
-            for column, name in columns.items():
+            expected = {
+                "Who took part": ([" ".join(str(ref.get("population")).split())] if ref.get("population") else [])
+                + recorded(ref, "participants"),
+                "Follow-up": [" ".join(str(ref.get("follow_up")).split())] if ref.get("follow_up") else [],
+                "Benefits": recorded(ref, "benefit", "finding"),
+                "Findings": recorded(ref, "finding", "benefit"),
+                "Harms": recorded(ref, "harm"),
+                "Key limitation": [" ".join(str(ref.get("limitation")).split())] if ref.get("limitation") else [],
+            }
+            for column, lines in expected.items():
                 if column not in cells:
                     continue
-                expected = " ".join(str(ref.get(name)).split()) if ref.get(name) else "not reported"
-                assert text(cells[column]) == expected, (
-                    f"{key}: the {column} cell shows {text(cells[column])!r}, the data says {expected!r}")
+                for br in cells[column].find_all("br"):
+                    br.replace_with(" ")
+                shown = cells[column].get_text("")
+                want = " ".join(lines) if lines else "not reported"
+                assert " ".join(shown.split()) == " ".join(want.split()), (
+                    f"{key}: the {column} cell shows {shown!r}, the data says {want!r}")
+
+
+def test_every_study_with_a_benefit_records_a_harm(refs):
+    for ref in refs.values():
+        effects = {r.get("effect") for r in ref.get("results") or []}
+        assert "harm" in effects or "benefit" not in effects, (
+            f"docs/data/references.yml:{ref.line}: {ref.key} records benefits but no harm")
 
 
 def test_sources_that_are_not_studies_are_listed_too(site, refs):
@@ -135,7 +158,10 @@ def test_study_missing_design_or_n_fails_the_build_naming_key_and_line(tmp_path)
     ("  design: RCT\n  n: 0\n  intervention: MSC\n", "has n 0"),
     ("  design: RCT\n  n: 40\n", "is a study (RCT) but has no intervention"),
     ("  design: RCT\n  n: 40\n  intervention: stem cells\n", "has intervention 'stem cells'"),
-    ("  design: RCT\n  n: 40\n  intervention: MSC\n  harms: [a, b]\n", "'harms' must be one piece of text"),
+    ("  design: RCT\n  n: 40\n  intervention: MSC\n  population: [a, b]\n", "'population' must be one piece of text"),
+    ("  design: RCT\n  n: 40\n  intervention: MSC\n  harms: One death.\n", "has 'harms:' text. Write each figure as a record"),
+    ("  design: RCT\n  n: 40\n  intervention: MSC\n  results:\n    - {measure: alive, value: 90, unit: '%', of: 40, "
+     "time: 1 year, kind: counted, effect: benefit, where: abstract}\n", "records benefits but no harm"),
 ])
 def test_bad_study_fields_are_reported_with_key_and_line(tmp_path, extra, expected):
     path = tmp_path / "references.yml"
@@ -215,7 +241,7 @@ def test_ris_export_has_every_reference_with_doi_and_pmid(site, refs):
     assert sorted(by_id) == sorted(refs), "references.ris must hold every reference exactly once"
     for ref in refs.values():
         record = by_id[ref.key]
-        assert record["TY"] == ["ELEC" if ref.get("type") == "webpage" else "JOUR"]
+        assert record["TY"] == ["JOUR" if ref.get("type") == "study" else "ELEC"]
         assert record["TI"] == [" ".join(str(ref.get("title")).split())], ref.key
         if ref.get("doi"):
             assert record.get("DO") == [ref.get("doi")], f"{ref.key}: DOI missing from references.ris"
@@ -228,8 +254,9 @@ def test_bibtex_export_parses_with_every_reference(site, refs):
     assert sorted(data.entries) == sorted(refs), "references.bib must hold every reference exactly once"
     for ref in refs.values():
         entry = data.entries[ref.key]
-        assert entry.type == ("misc" if ref.get("type") == "webpage" else "article")
-        assert entry.persons.get("author"), f"{ref.key}: no author in references.bib"
+        assert entry.type == ("article" if ref.get("type") == "study" else "misc")
+        assert entry.persons.get("author") or "authors" in (ref.get("not_confirmed") or []), (
+            f"{ref.key}: no author in references.bib")
         if ref.get("doi"):
             assert entry.fields["doi"] == ref.get("doi"), ref.key
         if ref.get("pmid"):

@@ -37,11 +37,12 @@ STUDY = ("  type: study\n  authors: [A B]\n  title: T\n  journal: J\n  year: 202
                                    "hyphens, e.g. 'wang2014'"),
     ("- key: a2020\n" + STUDY + "- key: a2020\n" + STUDY,
      "references.yml:12: key 'a2020' is already used on line 1; keys must be unique"),
-    ("- key: a2020\n  type: article\n", "references.yml:1: reference 'a2020' has type 'article'; use 'study' or "
+    ("- key: a2020\n  type: article\n", "references.yml:1: reference 'a2020' has type 'article'; use 'study', "
                                         "'webpage'"),
     ("- key: a2020\n" + STUDY + "  not_confirmed: pmid\n",
      "references.yml:1: reference 'a2020' not_confirmed must be a list of field names, e.g. [pmid]"),
-    ("- key: a2020\n" + STUDY.replace("  doi: 10.1000/x\n", "") + "  not_confirmed: [doi]\n",
+    ("- key: a2020\n" + STUDY.replace("  doi: 10.1000/x\n", "").replace("  pmid: '123'\n", "")
+     + "  not_confirmed: [doi, pmid]\n",
      "references.yml:1: reference 'a2020' has no DOI; give its journal page as 'url:' instead"),
     ("- key: a2020\n" + STUDY + "  pmcid: '6751808'\n",
      "references.yml:12: reference 'a2020' has pmcid '6751808', which is not a PMC ID like PMC6751808"),
@@ -49,6 +50,26 @@ STUDY = ("  type: study\n  authors: [A B]\n  title: T\n  journal: J\n  year: 202
      "references.yml:12: reference 'a2020' url 'http://example.org/paper' must start with https://"),
     ("- key: a2020\n" + STUDY + "  design: anecdote\n",
      "references.yml:12: reference 'a2020' design 'anecdote' is not one of RCT"),
+    ("- key: a2020\n" + STUDY + "  results:\n    - measure: alive\n      value: 84\n      unit: percent\n      of: 40\n"
+     "      time: 1 year\n      kind: counted\n      effect: benefit\n      where: abstract\n",
+     "references.yml:13: reference 'a2020' result 1 has unit 'percent'; use '%' (a percentage) or people"),
+    ("- key: a2020\n" + STUDY + "  results:\n    - measure: alive\n      value: 84\n      unit: '%'\n      of: 40\n"
+     "      kind: counted\n      effect: benefit\n      where: abstract\n",
+     "references.yml:13: reference 'a2020' result 1 has no time point; give 'time:'"),
+    ("- key: a2020\n" + STUDY + "  results:\n    - measure: alive\n      value: 84\n      unit: '%'\n"
+     "      time: 1 year\n      kind: counted\n      effect: benefit\n      where: abstract\n",
+     "references.yml:13: reference 'a2020' result 1 is a percentage but has no 'of'"),
+    ("- key: a2020\n" + STUDY + "  results:\n    - measure: alive\n      value: 84%\n      unit: '%'\n      of: 40\n"
+     "      time: 1 year\n      kind: counted\n      effect: benefit\n      where: abstract\n",
+     "references.yml:13: reference 'a2020' result 1 has value '84%'; write the number alone"),
+    ("- key: a2020\n" + STUDY + "  results:\n    - measure: alive\n      value: 5\n      unit: people\n      of: 4\n"
+     "      time: 1 year\n      kind: guessed\n      effect: good\n      where: abstract\n",
+     "has kind 'guessed'; use counted (people counted) or estimated"),
+    ("- key: a2020\n" + STUDY + "  results:\n    - measure: alive\n      value: null\n      unit: null\n"
+     "      time: 1 year\n      kind: counted\n      effect: benefit\n      where: abstract\n",
+     "result 1 has no value. Only a harm or a finding that the source gives without a number"),
+    ("- key: a2020\n" + STUDY + "  results: 84% alive\n",
+     "references.yml:12: reference 'a2020' results must be a list of result records"),
 ])
 def test_references_file_messages(tmp_path, text, expected):
     path = tmp_path / "references.yml"
@@ -232,3 +253,19 @@ def test_browser_failures_print_the_message_first_without_a_traceback():
     assert raw.startswith("The browser could not do a step of this test: Page.click: Timeout 10000ms exceeded."), raw
     assert len(raw.splitlines()) < 12, raw
     assert browser_failure_text(node, KeyError("x")) is None  # a bug in a test keeps its traceback
+
+
+
+# --- The date the evidence was last checked (overrides/hooks/checked.py) -----------------------
+
+def test_evidence_date_token_errors_name_the_line_and_the_fix():
+    import datetime as dt
+    from mkdocs.exceptions import PluginError
+    checked = load_hook("checked")
+    day = dt.date(2026, 11, 30)
+    assert checked.fill("Last checked {{ evidence_checked }}.\n", "x.md", day) == "Last checked 30 November 2026.\n"
+    with pytest.raises(PluginError, match=r"docs/x.md:2: unknown '\{\{ evidence_check \}\}'. The only one is"):
+        checked.fill("Fine.\nLast checked {{ evidence_check }}.\n", "x.md", day)
+    with pytest.raises(PluginError, match="mkdocs.yml: extra: evidence_checked is 'soon'. Write the day"):
+        checked.checked_date({"extra": {"evidence_checked": "soon"}})
+    assert checked.checked_date({"extra": {"evidence_checked": day}}) == day

@@ -41,7 +41,15 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 REQUIRED = {
     "study": ("authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "summary"),
     "webpage": ("publisher", "title", "url", "summary"),  # plus year (published) or accessed
+    "trial": ("title", "sponsor", "nct", "url", "accessed", "summary"),  # a trial registry record
 }
+# A study's recorded results (see the comments at the top of the references file). Each figure a
+# page gives must be one of these (tests/checkers/figures.py), and the evidence tables print them.
+RESULT_FIELDS = {"measure", "value", "unit", "count", "of", "time", "kind", "effect", "group", "note", "where"}
+RESULT_REQUIRED = ("measure", "value", "unit", "kind", "effect", "where")
+RESULT_UNITS = ("%", "people")
+RESULT_KINDS = ("counted", "estimated")
+RESULT_EFFECTS = ("benefit", "harm", "participants", "finding")
 STUDY_DESIGNS = {
     "RCT", "single-arm trial", "registry", "case series", "systematic review",
     "guideline", "regulator notice", "cohort", "review", "position statement",
@@ -106,7 +114,8 @@ def load_references(path: Path, display: str | None = None) -> tuple[dict[str, R
             continue
         kind = data.get("type")
         if kind not in REQUIRED:
-            errors.append(f"{where}: reference {key!r} has type {kind!r}; use 'study' or 'webpage'")
+            errors.append(f"{where}: reference {key!r} has type {kind!r}; use 'study', 'webpage' or 'trial' (a "
+                          f"trial registry record)")
             continue
 
         def field_line(name: str) -> int:
@@ -119,9 +128,10 @@ def load_references(path: Path, display: str | None = None) -> tuple[dict[str, R
         if not isinstance(unconfirmed, list):
             errors.append(f"{where}: reference {key!r} not_confirmed must be a list of field names, e.g. [pmid]")
             unconfirmed = []
-        if kind == "study" and not data.get("doi") and not data.get("url"):
-            errors.append(f"{where}: reference {key!r} has no DOI; give its journal page as 'url:' instead")
-        if kind == "webpage" and not data.get("year") and not data.get("accessed"):
+        if kind == "study" and not data.get("doi") and not data.get("url") and not data.get("pmid"):
+            errors.append(f"{where}: reference {key!r} has no DOI; give its journal page as 'url:' instead "
+                          f"(or its PubMed ID, which links to its record)")
+        if kind in ("webpage", "trial") and not data.get("year") and not data.get("accessed"):
             errors.append(f"{where}: reference {key!r} needs 'year:' (when published) or 'accessed:' "
                           f"(the date you read it, YYYY-MM-DD)")
         for name in REQUIRED[kind]:
@@ -147,8 +157,68 @@ def load_references(path: Path, display: str | None = None) -> tuple[dict[str, R
         if design is not None and design not in STUDY_DESIGNS:
             errors.append(f"{shown}:{field_line('design')}: reference {key!r} design {design!r} is not one of "
                           f"{', '.join(sorted(STUDY_DESIGNS))}")
+        if "results" in data:
+            errors += check_results(key, data.get("results"), _result_lines(node), shown, field_line("results"))
         refs[key] = Reference(key, data, line)
     return refs, errors
+
+
+def _result_lines(node) -> list[int]:
+    """The line of each item of a reference's ``results:`` list (for messages)."""
+    for k, v in node.value:
+        if k.value == "results" and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def check_results(key: str, results, lines: list[int], shown: str, line: int) -> list[str]:
+    """One message per malformed result record of reference ``key`` (see RESULT_FIELDS)."""
+    if not isinstance(results, list) or not results:
+        return [f"{shown}:{line}: reference {key!r} results must be a list of result records, each starting "
+                f"'- measure:' (or leave 'results:' out)"]
+    errors = []
+    for index, result in enumerate(results):
+        at = f"{shown}:{lines[index] if index < len(lines) else line}: reference {key!r} result {index + 1}"
+        if not isinstance(result, dict):
+            errors.append(f"{at} must be a mapping with measure, value, unit, of, time, kind, effect and where")
+            continue
+        unknown = sorted(set(result) - RESULT_FIELDS)
+        if unknown:
+            errors.append(f"{at} has unknown field(s) {', '.join(unknown)}; the fields are "
+                          f"{', '.join(sorted(RESULT_FIELDS))}")
+        qualitative = result.get("value") is None and result.get("unit") is None
+        if qualitative and (result.get("effect") not in ("harm", "finding") or not result.get("note")):
+            errors.append(f"{at} has no value. Only a harm or a finding that the source gives without a number "
+                          f"may leave out value and unit, and its note must say so")
+            continue
+        missing = [name for name in RESULT_REQUIRED if result.get(name) in (None, "")
+                   and not (qualitative and name in ("value", "unit"))]
+        if missing:
+            errors.append(f"{at} is missing {', '.join(missing)}")
+            continue
+        if qualitative:
+            continue
+        value, unit = result.get("value"), result.get("unit")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            errors.append(f"{at} has value {value!r}; write the number alone, e.g. value: 84 with unit: '%'")
+        if unit not in RESULT_UNITS:
+            errors.append(f"{at} has unit {unit!r}; use '%' (a percentage) or people (a number of people)")
+        if result.get("kind") not in RESULT_KINDS:
+            errors.append(f"{at} has kind {result.get('kind')!r}; use counted (people counted) or estimated "
+                          f"(a statistical estimate, e.g. Kaplan-Meier)")
+        if result.get("effect") not in RESULT_EFFECTS:
+            errors.append(f"{at} has effect {result.get('effect')!r}; use one of {', '.join(RESULT_EFFECTS)}")
+        for name in ("count", "of"):
+            number = result.get(name)
+            if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 0):
+                errors.append(f"{at} has {name} {number!r}; it must be a whole number of people")
+        if unit == "%" and result.get("of") in (None, ""):
+            errors.append(f"{at} is a percentage but has no 'of': give the number of people it is out of")
+        if isinstance(result.get("count"), int) and isinstance(result.get("of"), int) and result["count"] > result["of"]:
+            errors.append(f"{at} has count {result['count']} larger than of {result['of']}")
+        if result.get("effect") != "participants" and result.get("time") in (None, ""):
+            errors.append(f"{at} has no time point; give 'time:' (e.g. 5 years, 12 months, during the trial)")
+    return errors
 
 
 def _lines_outside_code(markdown: str):
@@ -178,6 +248,9 @@ def format_reference(ref: Reference) -> str:
     if ref.get("type") == "webpage":
         when = ref.get("year") or f"Accessed {ref.get('accessed'):%-d %B %Y}"
         return f"{esc(ref.get('publisher'))}. *{esc(ref.get('title'))}*. {when}."
+    if ref.get("type") == "trial":
+        return (f"{esc(ref.get('sponsor'))}. *{esc(str(ref.get('title')).rstrip('.'))}*. Trial registration "
+                f"{esc(ref.get('nct'))}. Record read {ref.get('accessed'):%-d %B %Y}.")
     authors = [str(a) for a in ref.get("authors") or []]
     if len(authors) > 6:
         authors = authors[:6] + ["et al."]
@@ -189,8 +262,9 @@ def format_reference(ref: Reference) -> str:
         where += f";{ref.get('volume')}"
     if ref.get("pages"):
         where += f":{ref.get('pages')}"
-    who = who if who.endswith(".") else who + "."
-    return f"{esc(who)} {esc(str(ref.get('title')).rstrip('.'))}. *{esc(ref.get('journal'))}*. {where}."
+    who = who if who.endswith(".") or not who else who + "."
+    start = f"{esc(who)} " if who else ""
+    return f"{start}{esc(str(ref.get('title')).rstrip('.'))}. *{esc(ref.get('journal'))}*. {where}."
 
 
 NAMES = {"pmid": "PubMed ID", "doi": "DOI", "authors": "full author list", "volume": "volume",
@@ -219,6 +293,9 @@ def format_links(ref: Reference) -> str:
         links.append(f"[ClinicalTrials.gov {ref.get('nct')}](https://clinicaltrials.gov/study/{ref.get('nct')})")
     if ref.get("url") and ref.get("type") == "webpage":
         links.append(f"[Read it on the {html.escape(str(ref.get('publisher')))} website]({ref.get('url')})")
+    elif ref.get("url") and ref.get("type") == "trial":
+        if "clinicaltrials.gov" not in str(ref.get("url")):
+            links.append(f"[The sponsor's trial page]({ref.get('url')})")
     elif ref.get("url"):
         links.append(f"[Journal page]({ref.get('url')})")
     return " · ".join(links)
@@ -294,6 +371,9 @@ def _jsonld(ref: Reference) -> dict:
     if ref.get("type") == "webpage":
         return {"@type": "WebPage", "name": ref.get("title"), "url": ref.get("url"),
                 "publisher": ref.get("publisher")}
+    if ref.get("type") == "trial":
+        return {"@type": "MedicalTrial", "name": " ".join(str(ref.get("title")).split()), "url": ref.get("url"),
+                "identifier": ref.get("nct"), "sponsor": ref.get("sponsor")}
     item = {"@type": "ScholarlyArticle", "name": " ".join(str(ref.get("title")).split()),
             "url": f"https://doi.org/{ref.get('doi')}", "datePublished": str(ref.get("year")),
             "isPartOf": ref.get("journal"), "sameAs": f"https://pubmed.ncbi.nlm.nih.gov/{ref.get('pmid')}/"}

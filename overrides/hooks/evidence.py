@@ -2,10 +2,12 @@
 
 One job: on the page that holds the marker ``<!-- evidence:tables -->`` (docs/evidence.md) it
 writes one Markdown table per intervention (HSCT, MSC, CAR-T, standard care, then studies of
-lupus itself), a row per study, with design, N, population, follow-up, outcomes, harms and key
-limitation. Each row links to the source's full entry on the References page. Guidelines,
-position statements and reviews, which are not studies, get one short table of their own.
-A field that the data leaves out is shown as "not reported".
+lupus itself), a row per study or registered trial, with design, N, who took part, follow-up,
+benefits, harms and key limitation. The benefits and harms are the study's recorded results
+(``results:``, worded by results.describe), so each figure is written once, in the data.
+Each row links to the source's full entry on the References page. Guidelines, position
+statements and reviews, which are not studies, get one short table of their own. A field that
+the data leaves out is shown as "not reported".
 
 The fields live in ``docs/data/references.yml`` (``extra.references_file``), read with the
 citations hook's own loader, so there is one home for the data and one for its rules. The
@@ -19,6 +21,9 @@ It stops the build, naming the file, the line and the key, when
   source shows is listed under ``not_confirmed`` instead);
 * a study has no ``intervention``, or any entry has one outside ``INTERVENTIONS``;
 * a study field is a list or a mapping instead of text;
+* a study still has the old free-text ``outcomes:`` or ``harms:`` fields (figures now live in
+  ``results:``, one record per figure);
+* a study records a benefit but no harm (harms stand beside benefits);
 * no page holds the marker, or the Markdown extension ``md_in_html`` is off.
 
 Tests import ``check_study_fields`` and ``check_marker`` to feed them broken data.
@@ -36,6 +41,7 @@ from mkdocs.exceptions import PluginError
 # The citations hook in this folder, for its loader and design vocabulary. MkDocs puts the hooks folder
 # on sys.path while it loads a hook (tests/checkers/load_hook does the same).
 import citations  # noqa: E402
+import results  # noqa: E402
 
 MARKER = "<!-- evidence:tables -->"
 NOT_STUDIES = ("guideline", "position statement", "review", "regulator notice")
@@ -51,7 +57,8 @@ INTERVENTIONS = {
 }
 # How a design is written on the page (the data keeps the short form).
 DESIGN_LABELS = {"RCT": "randomised controlled trial"}
-TEXT_FIELDS = ("population", "comparator", "follow_up", "outcomes", "harms", "limitation")
+TEXT_FIELDS = ("population", "comparator", "follow_up", "limitation")
+OLD_FIELDS = ("outcomes", "harms")
 NOT_REPORTED = "*not reported*"
 
 _unknown = (set(NOT_STUDIES) | set(DESIGN_ORDER)) ^ set(citations.STUDY_DESIGNS)
@@ -61,8 +68,8 @@ if _unknown:
 
 
 def is_study(ref) -> bool:
-    """True for an entry that is a study (a row in an intervention table)."""
-    return ref.get("type") == "study" and ref.get("design") not in (None, "", *NOT_STUDIES)
+    """True for an entry that is a study or a registered trial (a row in an intervention table)."""
+    return ref.get("type") in ("study", "trial") and ref.get("design") not in (None, "", *NOT_STUDIES)
 
 
 def check_study_fields(refs: dict, shown: str) -> list[str]:
@@ -70,10 +77,16 @@ def check_study_fields(refs: dict, shown: str) -> list[str]:
     errors = []
     allowed = ", ".join(INTERVENTIONS)
     for ref in refs.values():
-        if ref.get("type") != "study":
+        if ref.get("type") not in ("study", "trial"):
             continue
         where = f"{shown}:{ref.line}: reference '{ref.key}'"
+        for name in OLD_FIELDS:
+            if name in ref.data:
+                errors.append(f"{where} has '{name}:' text. Write each figure as a record under 'results:' "
+                              f"instead (see the comments at the top of the file), then delete '{name}:'.")
         design = ref.get("design")
+        if design in (None, "") and ref.get("type") == "trial":
+            continue  # a registry record without a confirmed design is listed on the References page only
         if design in (None, ""):
             errors.append(f"{where} has no design. Add 'design:' (one of "
                           f"{', '.join(sorted(citations.STUDY_DESIGNS))}); use guideline, position "
@@ -85,6 +98,11 @@ def check_study_fields(refs: dict, shown: str) -> list[str]:
         for name in TEXT_FIELDS:
             if isinstance(ref.get(name), (list, dict)):
                 errors.append(f"{where}: '{name}' must be one piece of text, not a list or a mapping.")
+        effects = {r.get("effect") for r in ref.get("results") or [] if isinstance(r, dict)}
+        if "benefit" in effects and "harm" not in effects:
+            errors.append(f"{where} records benefits but no harm. Harms stand beside benefits: record what the "
+                          f"study reports (deaths, side effects, relapse), or 'none reported' as value: 0, "
+                          f"unit: people, of: <n>.")
         if design in NOT_STUDIES:
             continue
         n = ref.get("n")
@@ -150,8 +168,11 @@ def _cell(value) -> str:
 
 
 def _label(ref) -> str:
-    """'Burt 2006': the first author's family name (or the body's name) and the year."""
-    first = str((ref.get("authors") or [ref.get("publisher") or ref.key])[0])
+    """'Burt 2006': the first author's family name (or the body's name) and the year; for a
+    registered trial, its short name and registry number ('MiSLE, NCT02633163')."""
+    if ref.get("type") == "trial":
+        return f"{ref.get('acronym')}, {ref.get('nct')}" if ref.get("acronym") else str(ref.get("nct"))
+    first = str((ref.get("authors") or [ref.get("publisher") or ref.get("journal") or ref.key])[0])
     parts = first.split()
     if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,4}", parts[-1]):
         first = " ".join(parts[:-1])
@@ -166,6 +187,17 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _results(ref, *effects: str) -> list[str]:
+    """The study's recorded results with one of ``effects``, worded for the table, one sentence each."""
+    return [results.describe(r).rstrip(".") + "." for r in ref.get("results") or [] if r.get("effect") in effects]
+
+
+def _cells(text, lines: list[str]) -> str:
+    """A cell holding an optional text and one line per result, or 'not reported'."""
+    parts = ([_cell(text)] if text not in (None, "") else []) + [_cell(line) for line in lines]
+    return "<br>".join(parts) if parts else NOT_REPORTED
 
 
 def _n(ref) -> str:
@@ -189,18 +221,21 @@ def render_tables(refs: dict, src: str) -> str:
         rows = []
         for ref in studies:
             design = _cell(DESIGN_LABELS.get(ref.get("design"), ref.get("design")))
+            if ref.get("type") == "trial":
+                design += f"<br>Registered trial {_cell(ref.get('nct'))}"
             if ref.get("comparator"):
                 design += f"<br>Comparator: {_cell(ref.get('comparator'))}"
-            row = [_link(ref, to_refs), design, _n(ref), _cell(ref.get("population"))]
+            who = _cells(ref.get("population"), _results(ref, "participants"))
+            row = [_link(ref, to_refs), design, _n(ref), who]
             if intervention == "none":
-                row += [_cell(ref.get("outcomes")), _cell(ref.get("limitation"))]
+                row += [_cells(None, _results(ref, "finding", "benefit")), _cell(ref.get("limitation"))]
             else:
-                row += [_cell(ref.get("follow_up")), _cell(ref.get("outcomes")), _cell(ref.get("harms")),
-                        _cell(ref.get("limitation"))]
+                row += [_cell(ref.get("follow_up")), _cells(None, _results(ref, "benefit", "finding")),
+                        _cells(None, _results(ref, "harm")), _cell(ref.get("limitation"))]
             rows.append(row)
-        header = ["Study", "Design", "N", "Population"]
+        header = ["Study", "Design", "N", "Who took part"]
         header += (["Findings", "Key limitation"] if intervention == "none"
-                   else ["Follow-up", "Outcomes", "Harms", "Key limitation"])
+                   else ["Follow-up", "Benefits", "Harms", "Key limitation"])
         blocks.append(f"### {heading}: studies {{ #studies-{slug} }}\n\n{_table(header, rows)}")
 
     others = sorted((r for r in refs.values() if r.get("type") == "study" and not is_study(r)),

@@ -111,11 +111,11 @@ def to_ris(refs) -> str:
             lines.append(f"{name}  - {_one_line(value)}")
 
     for ref in refs:
-        webpage = ref.get("type") == "webpage"
+        webpage = ref.get("type") in ("webpage", "trial")  # a trial record is a web record
         tag("TY", "ELEC" if webpage else "JOUR")
         tag("ID", ref.key)
         if webpage:
-            tag("AU", ref.get("publisher"))
+            tag("AU", ref.get("publisher") or ref.get("sponsor"))
         for name in people(ref)[0]:
             split = split_name(name)
             tag("AU", f"{split[0]}, {split[1]}" if split else name)
@@ -169,8 +169,8 @@ def to_bibtex(refs) -> str:
         for name in names:
             split = split_name(name)
             authors.append(f"{_tex(split[0])}, {_tex(split[1])}" if split else f"{{{_tex(name)}}}")
-        if ref.get("type") == "webpage":
-            authors = [f"{{{_tex(ref.get('publisher'))}}}"]
+        if ref.get("type") in ("webpage", "trial"):
+            authors = [f"{{{_tex(ref.get('publisher') or ref.get('sponsor'))}}}"]
         if shortened:
             authors.append("others")
         if authors:
@@ -184,7 +184,7 @@ def to_bibtex(refs) -> str:
         field("number", issue)
         start, end = page_range(ref)
         field("pages", f"{start}--{end}" if end else start)
-        field("publisher", ref.get("publisher") if ref.get("type") == "webpage" else None)
+        field("publisher", (ref.get("publisher") or ref.get("sponsor")) if ref.get("type") in ("webpage", "trial") else None)
         field("doi", ref.get("doi"), raw=True)
         field("pmid", ref.get("pmid"), raw=True)
         field("pmcid", ref.get("pmcid"), raw=True)
@@ -192,7 +192,7 @@ def to_bibtex(refs) -> str:
         field("eprinttype", "pubmed" if ref.get("pmid") else None, raw=True)
         field("url", ref.get("url"), raw=True)
         field("note", note(ref))
-        kind = "misc" if ref.get("type") == "webpage" else "article"
+        kind = "misc" if ref.get("type") in ("webpage", "trial") else "article"
         entries.append(f"@{kind}{{{ref.key},\n" + ",\n".join(fields) + "\n}\n")
     return "\n".join(entries)
 
@@ -203,7 +203,7 @@ def to_csl(refs) -> str:
     """A CSL-JSON list (the format of Zotero, Pandoc and citeproc), one item per reference."""
     items = []
     for ref in refs:
-        webpage = ref.get("type") == "webpage"
+        webpage = ref.get("type") in ("webpage", "trial")  # a trial record is a web record
         item = {"id": ref.key, "type": "webpage" if webpage else "article-journal",
                 "title": _one_line(ref.get("title"))}
         authors = []
@@ -211,8 +211,8 @@ def to_csl(refs) -> str:
             split = split_name(name)
             authors.append({"family": split[0], "given": split[1]} if split else {"literal": name})
         if webpage:
-            authors = [{"literal": ref.get("publisher")}]
-            item["publisher"] = ref.get("publisher")
+            authors = [{"literal": ref.get("publisher") or ref.get("sponsor")}]
+            item["publisher"] = ref.get("publisher") or ref.get("sponsor")
         if authors:
             item["author"] = authors
         if ref.get("journal"):

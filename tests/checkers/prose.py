@@ -165,10 +165,11 @@ def words(sentence: str) -> list[str]:
 
 
 def prose_text(page: Page) -> str:
-    """Body prose for readability: paragraphs and list items, each ending as a sentence."""
+    """Body prose for readability: every paragraph and list item, and every table cell that holds
+    prose (5 words or more, as in the option grid), each ending as a sentence."""
     parts = []
     for unit in page.units:
-        if unit.kind in ("p", "li", "dd"):
+        if unit.kind in ("p", "li", "dd") or (unit.kind == "cell" and len(words(unit.plain)) >= 5):
             text = unit.plain
             parts.append(text if text.endswith((".", "!", "?", ":")) else text + ".")
     return " ".join(parts)
@@ -297,4 +298,59 @@ def check_abbreviations(page: Page, glossary: set[str]) -> list[str]:
             problems.append(f"{page.line_of(unit.plain)}: the abbreviation \"{term}\" is not in the glossary. "
                             f"Add a line '*[{term}]: plain meaning' to docs/includes/glossary.md, and explain "
                             f"it in words where the page first uses it.")
+    return problems
+
+
+# --- Medicine safety: only the care team stops or lowers a medicine ------------------------
+
+MEDICINE = (r"(?:medicines?|medications?|drugs?|tablets?|pills?|steroids?|prednisone|prednisolone|"
+            r"hydroxychloroquine|blood thinners?|anticoagula\w*|immunosuppress\w*|biologics?)")
+STOPPING = re.compile(
+    r"\b(?:stop|stops|stopped|stopping|lower|lowers|lowered|lowering|cut|cuts|cutting|reduce|reduces|reduced|"
+    r"reducing|taper\w*|wean\w*|discontinu\w*|come off|coming off|came off|quit)\b[^.;]*?\b" + MEDICINE + r"\b|"
+    r"\b" + MEDICINE + r"\b[^.;]*?\b(?:stopped|lowered|cut down|cut|reduced|tapered|withdrawn)\b|"
+    r"\bwithout (?:\w+ ){0,2}" + MEDICINE + r"\b|\b(?:drug|medicine|medication)-free\b", re.I)
+CARE_TEAM = re.compile(r"\b(?:care team|your team|lupus team|kidney team|transplant team|trial team|medical team|"
+                       r"(?:your|their|the|study|trial) doctors?|study plan|trial plan|specialists?|"
+                       r"rheumatologists?|nurses?)\b", re.I)
+
+
+def check_medicine_safety(page: Page, skip_sections: tuple[str, ...] = ()) -> list[str]:
+    """A sentence about stopping, lowering or cutting a medicine must say the care team does it."""
+    problems = []
+    for unit in page.units:
+        if unit.kind == "heading" or unit.section in skip_sections:
+            continue
+        for s in sentences(unit.plain):
+            match = STOPPING.search(s)
+            if match and not CARE_TEAM.search(s):
+                problems.append(f"{page.line_of(s)}: \"{match.group(0)}\" in \"{s}\" talks about stopping or "
+                                f"lowering a medicine without saying who does it. A frightened reader could stop "
+                                f"their own medicines. Say in the same sentence that the care team (or the study "
+                                f"doctors) does it, step by step.")
+    return problems
+
+
+# --- Claims that something does not exist say when they were last checked ------------------
+
+ABSENCE = re.compile(
+    r"\bno (?:\w+ ){0,3}(?:products?|treatments?|therapy|therapies) (?:\w+ ){0,3}(?:is|are|was|were|has been|have been)"
+    r" approved\b|\bnone (?:is|are|has been|have been) approved\b|\bnot (?:yet )?approved\b|"
+    r"\bno (?:published )?(?:randomi[sz]ed|controlled|placebo)|\bonly (?:published )?(?:randomi[sz]ed|controlled|"
+    r"placebo|double-blind)|\bwe found (?:no|none)\b|\bno (?:published )?results\b", re.I)
+
+
+def check_absence_claims(page: Page, checked: str, skip_sections: tuple[str, ...] = ()) -> list[str]:
+    """A claim that something does not exist (no approval, no trial, the only trial) must say
+    when it was last checked: the sentence gives ``checked`` (the date from mkdocs.yml)."""
+    problems = []
+    for unit in page.units:
+        if unit.kind == "heading" or unit.section in skip_sections:
+            continue
+        for s in sentences(unit.plain):
+            match = ABSENCE.search(s)
+            if match and checked not in s:
+                problems.append(f"{page.line_of(s)}: \"{match.group(0)}\" in \"{s}\" says something does not "
+                                f"exist, but not when we last checked. Add \"when we last checked, on "
+                                f"{{{{ evidence_checked }}}}\" (it prints {checked}) to the sentence.")
     return problems
