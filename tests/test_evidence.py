@@ -22,6 +22,7 @@ from conftest import DOCS, fixture_site, mkdocs_build
 citations = load_hook("citations")
 evidence = load_hook("evidence")
 exports = load_hook("exports")
+refdata = load_hook("refdata")
 REFS_FILE = DOCS / "data" / "references.yml"
 SHOWN = "docs/data/references.yml"
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - (.*)$")
@@ -255,11 +256,11 @@ def test_csl_json_export_loads_with_every_reference(site, refs):
 
 def test_export_parsers_split_volume_pages_and_names():
     ref = citations.Reference("x", {"volume": "16(5)", "pages": "469-77", "authors": ["de Silva NL", "et al."]}, 1)
-    assert exports.volume_issue(ref) == ("16", "5")
-    assert exports.page_range(ref) == ("469", "477")
-    assert exports.split_name("de Silva NL") == ("de Silva", "N. L.")
-    assert exports.split_name("ISSCR Task Force on Unproven Stem Cell Treatments") is None
-    assert exports.people(ref) == (["de Silva NL"], True)
+    assert refdata.volume_issue(ref) == ("16", "5")
+    assert refdata.page_range(ref) == ("469", "477")
+    assert refdata.split_name("de Silva NL") == ("de Silva", "N. L.")
+    assert refdata.split_name("ISSCR Task Force on Unproven Stem Cell Treatments") is None
+    assert refdata.people(ref) == (["de Silva NL"], True)
 
 
 def test_every_citing_page_links_its_own_ris_file(site):
