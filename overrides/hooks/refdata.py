@@ -414,7 +414,7 @@ def bibtex_to_csl(key: str, entry: Entry) -> dict:
             authors.append({"literal": ET_AL})
         else:
             authors.append({"family": family, "given": given} if given else {"literal": family})
-    pubmed = (fields.get("eprinttype") or "").lower() == "pubmed"
+    pubmed = (fields.get("eprinttype") or "").lower() in ("pubmed", "pmid")
     item = {"id": key, "type": kind, "author": authors, "title": fields.get("title"), "container-title": journal,
             "container-title-short": _first(fields, "shortjournal", "journalabbrev"),
             "volume": fields.get("volume"), "issue": _first(fields, "number", "issue"),
