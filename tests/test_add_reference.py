@@ -49,7 +49,7 @@ STUDY = {
     "key": "obriensmith2021", "type": "study",
     "authors": ["O'Brien-Smith MJ", "de la Cruz JL", "Nguyen TA"],
     "title": "An invented example trial of mesenchymal stem cells in lupus nephritis",
-    "journal": "Arthritis Res Ther", "year": 2021, "volume": "23(4)", "pages": "612-20",
+    "journal": "Arthritis Res Ther", "year": 2021, "volume": "23(4)", "pages": "612-20",  # codespell:ignore ther
     "doi": "10.5555/example.2021.0412", "pmid": "99999901", "pmcid": "PMC9999901", "nct": "NCT09999901",
     "summary": add_reference.SUMMARY,
 }

@@ -243,7 +243,8 @@ def from_csl(item: dict) -> dict:
     title = one_line(item.get("title") or "")
     if not title:
         raise ValueError("it has no title")
-    note = one_line(" ".join(str(item.get(name) or "") for name in ("note", "extra", "annote")))
+    notes = ("note", "extra", "annote")  # codespell:ignore annote
+    note = one_line(" ".join(str(item.get(name) or "") for name in notes))
     found: dict = {"type": kind}
     authors = [_name(a) for a in item.get("author") or [] if isinstance(a, dict)]
     literal = next((one_line(a["literal"]) for a in item.get("author") or []
@@ -397,6 +398,9 @@ def csl_to_bibtex(item: dict) -> Entry:
                  persons={"author": persons} if persons else {})
 
 
+BIBTEX_NOTES = ("note", "annote", "addendum", "extra")  # codespell:ignore annote
+
+
 def bibtex_to_csl(key: str, entry: Entry) -> dict:
     """A pybtex Entry (from pybtex.database.parse_string) as a CSL item; LaTeX turned into text."""
     fields = {name.lower(): _latex_to_text(value) for name, value in entry.fields.items()}
@@ -421,7 +425,7 @@ def bibtex_to_csl(key: str, entry: Entry) -> dict:
             "page": (fields.get("pages") or "").replace("--", "-"), "DOI": fields.get("doi"),
             "PMID": fields.get("pmid") or (fields.get("eprint") if pubmed else None), "PMCID": fields.get("pmcid"),
             "URL": fields.get("url"), "publisher": _first(fields, "publisher", "organization", "institution"),
-            "note": " ".join(fields[n] for n in ("note", "annote", "addendum", "extra") if fields.get(n))}
+            "note": " ".join(fields[n] for n in BIBTEX_NOTES if fields.get(n))}
     year = _year(_first(fields, "year", "date"))
     if year:
         item["issued"] = {"date-parts": [[year]]}
