@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 from checkers import load_hook
-from conftest import DOCS, FIXTURES, ROOT
+from conftest import DOCS, FIXTURES, ROOT, fixture_site, mkdocs_build
 
 SCRIPT = ROOT / "scripts" / "add_reference.py"
 _spec = importlib.util.spec_from_file_location("guide_add_reference", SCRIPT)
@@ -130,6 +130,14 @@ def test_written_entries_keep_the_build_failing_until_an_editor_fills_them(refer
     assert any("reference 'elc-2025' still has 'Edit me:'" in p for p in problems), problems
     assert any(f"docs/data/references.yml:{start}: reference 'obriensmith2021' has no design" in p
                for p in evidence.check_study_fields(refs, "docs/data/references.yml"))
+
+
+def test_a_placeholder_left_in_the_references_file_stops_the_build(tmp_path):
+    result = mkdocs_build(fixture_site("placeholder-summary"), tmp_path / "out")
+    assert result.returncode != 0, "An 'Edit me:' left in the references file must fail the build.\n" + result.output
+    assert ("docs/data/references.yml:12: reference 'smith2020' still has 'Edit me:' here: 'summary: \"Edit me: who "
+            "was studied") in result.output, result.output
+    assert "Write that field yourself (see CONTRIBUTING.md, 'Cite a source')" in result.output
 
 
 def test_placeholder_check_passes_a_filled_entry_and_the_real_file():
