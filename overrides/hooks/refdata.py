@@ -37,12 +37,15 @@ import unicodedata
 from pybtex.database import Entry, Person
 from pybtex.richtext import Text
 
+# The citations hook in this folder, for the plain names of fields (NAMES). MkDocs puts the hooks folder
+# on sys.path while it loads a hook (tests/checkers/load_hook and scripts/add_reference.py do the same).
+import citations  # noqa: E402
+
 # The fields the exports carry and the importer fills, in the order the references file uses.
 BIBLIOGRAPHIC = ("key", "type", "authors", "title", "journal", "year", "volume", "pages", "doi", "pmid",
                  "pmcid", "nct", "publisher", "url", "accessed", "not_confirmed")
-# Plain names of fields for the notes (the same words as the References page uses).
-FIELD_NAMES = {"pmid": "PubMed ID", "doi": "DOI", "authors": "full author list", "volume": "volume",
-               "pages": "page numbers", "n": "number of people"}
+# Plain names of fields for the notes: the same words as the References page uses.
+FIELD_NAMES = citations.NAMES
 ET_AL = "et al."
 SHORTENED = "Author list shortened (et al.)."
 UNCONFIRMED = "Not confirmed by the guide's editors: "
