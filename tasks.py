@@ -6,6 +6,8 @@
     python3 tasks.py test [ARGS]         run the whole test suite (ARGS go to pytest)
     python3 tasks.py flake-check N       run the browser tests N times in a row; how many passed
     python3 tasks.py new-page "Title"    start a new page from the template
+    python3 tasks.py add-reference FILE  add sources exported from Zotero, EndNote, Mendeley or PubMed
+                                         (RIS, BibTeX, CSL JSON, .nbib); --write saves them
     python3 tasks.py readability         every page's reading level, as a table
     python3 tasks.py bench               build time, page weight, and Lighthouse if installed
     python3 tasks.py screenshots         screenshots of every page (light, dark; phone, desktop)
@@ -83,7 +85,7 @@ def run(args: list[str]) -> int:
             continue
 
 
-SCRIPTS = {"serve", "flake-check", "new-page", "readability", "bench", "screenshots"}  # scripts/<name>.py
+SCRIPTS = {"serve", "flake-check", "new-page", "add-reference", "readability", "bench", "screenshots"}  # scripts/<name>.py
 
 
 def main(argv: list[str]) -> int:

@@ -3,7 +3,10 @@
 * The evidence page has a row for every study the pages cite, in its intervention's table,
   and each cell shows the data (or "not reported" where the data leaves it out).
 * A study without design or n stops the build, naming the key and its line.
-* references.ris / .bib / .csl.json parse back with every reference, DOI and PMID.
+* references.ris / .bib / .csl.json parse back with every reference, DOI and PMID, each with another
+  library than the one that wrote it (RIS: rispy writes, pybtexris reads; BibTeX: pybtex writes,
+  bibtexparser reads; CSL-JSON: json writes, the CSL processor citeproc-py reads and formats it).
+* The downloads are the same, byte for byte, in two builds.
 * Every citing page links its own RIS file under its reference list, and that file parses.
 """
 from __future__ import annotations
@@ -14,14 +17,19 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+import bibtexparser
+import pybtexris  # noqa: F401 - registers the "ris" format with pybtex
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
 from pybtex.database import parse_string
 
 from checkers import load_hook
-from conftest import DOCS, fixture_site, mkdocs_build
+from conftest import DOCS, ROOT, fixture_site, mkdocs_build
 
 citations = load_hook("citations")
 evidence = load_hook("evidence")
 exports = load_hook("exports")
+refdata = load_hook("refdata")
 REFS_FILE = DOCS / "data" / "references.yml"
 SHOWN = "docs/data/references.yml"
 RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - (.*)$")
@@ -280,13 +288,71 @@ def test_csl_json_export_loads_with_every_reference(site, refs):
                                                         ref.get("accessed").day]]}, ref.key
 
 
+def test_exports_are_the_same_byte_for_byte_in_two_builds(site, tmp_path):
+    again = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "again")
+    assert again.returncode == 0, again.output
+    names = list(exports.ALL_FILES) + sorted(p.relative_to(site).as_posix() for p in (site / "refs").glob("*.ris"))
+    assert len(names) > len(exports.ALL_FILES), "no per-page RIS files were generated"
+    for name in names:
+        assert (site / name).read_bytes() == (again.site / name).read_bytes(), (
+            f"{name} differs between two builds of the same data; the exports must not hold build dates or "
+            f"an unstable order")
+
+
+def test_ris_export_reads_back_with_another_library(site, refs):
+    """rispy wrote it; pybtex's RIS reader (pybtexris), as a reference manager would, reads it."""
+    data = parse_string((site / "references.ris").read_text(encoding="utf-8"), "ris")
+    entries = list(data.entries.values())
+    assert len(entries) == len(refs), f"pybtexris read {len(entries)} records from references.ris, not {len(refs)}"
+    for ref, entry in zip(refs.values(), entries):
+        assert entry.fields["title"] == " ".join(str(ref.get("title")).split()), ref.key
+        assert entry.fields.get("doi") == ref.get("doi"), f"{ref.key}: DOI as read back from references.ris"
+        if ref.get("authors") or "authors" not in (ref.get("not_confirmed") or []):
+            assert entry.persons.get("author"), f"{ref.key}: no author read back from references.ris"
+
+
+def test_bibtex_export_reads_back_with_another_library(site, refs):
+    """pybtex wrote it; bibtexparser reads it."""
+    library = bibtexparser.parse_string((site / "references.bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks, f"bibtexparser could not read: {library.failed_blocks}"
+    by_key = {entry.key: entry for entry in library.entries}
+    assert sorted(by_key) == sorted(refs), "references.bib must hold every reference exactly once"
+    for ref in refs.values():
+        fields = by_key[ref.key].fields_dict
+        assert "title" in fields, ref.key
+        assert "author" in fields or (not ref.get("authors") and "authors" in (ref.get("not_confirmed") or [])), \
+            f"{ref.key}: no author in references.bib, and the entry does not list authors as not confirmed"
+        if ref.get("doi"):
+            assert fields["doi"].value == ref.get("doi"), ref.key
+        if ref.get("pmid"):
+            assert fields["pmid"].value == ref.get("pmid"), ref.key
+
+
+def test_csl_json_export_is_read_and_formatted_by_a_csl_processor(site, refs):
+    """json wrote it; citeproc-py, a CSL processor, reads every item and formats a bibliography."""
+    items = json.loads((site / "references.csl.json").read_text(encoding="utf-8"))
+    source = CiteProcJSON(items)
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)  # the style citeproc-py ships
+    bibliography = CitationStylesBibliography(style, source, formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    assert len(rendered) == len(refs), f"citeproc-py formatted {len(rendered)} of {len(refs)} references"
+    text = "\n".join(rendered)
+    for ref in refs.values():
+        words = " ".join(str(ref.get("title")).split())[:40]
+        assert words in text, f"{ref.key}: its title is missing from the formatted bibliography"
+        if ref.get("doi"):
+            assert f"https://doi.org/{ref.get('doi')}" in text, f"{ref.key}: its DOI is missing"
+
+
 def test_export_parsers_split_volume_pages_and_names():
     ref = citations.Reference("x", {"volume": "16(5)", "pages": "469-77", "authors": ["de Silva NL", "et al."]}, 1)
-    assert exports.volume_issue(ref) == ("16", "5")
-    assert exports.page_range(ref) == ("469", "477")
-    assert exports.split_name("de Silva NL") == ("de Silva", "N. L.")
-    assert exports.split_name("ISSCR Task Force on Unproven Stem Cell Treatments") is None
-    assert exports.people(ref) == (["de Silva NL"], True)
+    assert refdata.volume_issue(ref) == ("16", "5")
+    assert refdata.page_range(ref) == ("469", "477")
+    assert refdata.split_name("de Silva NL") == ("de Silva", "N. L.")
+    assert refdata.split_name("ISSCR Task Force on Unproven Stem Cell Treatments") is None
+    assert refdata.people(ref) == (["de Silva NL"], True)
 
 
 def test_every_citing_page_links_its_own_ris_file(site):

@@ -13,9 +13,11 @@ It stops the build, naming the file, the line and the key, when
 * a page cites a key that is not in the data file;
 * an entry's DOI, PMID or NCT number does not have the right form, or a required
   field is missing;
-* an entry is cited by no page (delete it, or cite it).
+* an entry is cited by no page (delete it, or cite it);
+* an entry still holds the placeholder ``Edit me:`` that ``python3 tasks.py add-reference``
+  writes where an editor must fill in a field by hand (``check_placeholders``).
 
-Tests import ``load_references`` and ``find_citations`` to check fixtures directly.
+Tests import ``load_references``, ``find_citations`` and ``check_placeholders`` to check fixtures directly.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ PMID = re.compile(r"^[1-9]\d{0,8}$")
 PMCID = re.compile(r"^PMC\d+$")
 NCT = re.compile(r"^NCT\d{8}$")
 ALL_MARKER = "<!-- references:all -->"
+PLACEHOLDER = "Edit me:"  # written by scripts/add_reference.py where an editor must fill in a field
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 REQUIRED = {
@@ -221,6 +224,25 @@ def check_results(key: str, results, lines: list[int], shown: str, line: int) ->
     return errors
 
 
+def check_placeholders(text: str, refs: dict[str, Reference], shown: str) -> list[str]:
+    """One message per line of the references file that still holds PLACEHOLDER, naming the entry.
+
+    ``text`` is the file's text, ``refs`` what load_references returned for it, ``shown`` the path
+    for messages. A placeholder loads (it is text), so the build stops here instead.
+    """
+    starts = sorted((ref.line, ref.key) for ref in refs.values())
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if PLACEHOLDER not in line:
+            continue
+        owner = [key for start, key in starts if start <= number]
+        what = f"reference '{owner[-1]}'" if owner else "the file"
+        problems.append(f"{shown}:{number}: {what} still has '{PLACEHOLDER}' here: {line.strip()[:80]!r}. Write "
+                        f"that field yourself (see CONTRIBUTING.md, 'Cite a source'), then delete the "
+                        f"'{PLACEHOLDER}' text.")
+    return problems
+
+
 def _lines_outside_code(markdown: str):
     """Yield (line number, line) for lines that are not inside fenced code blocks."""
     in_fence = False
@@ -311,6 +333,7 @@ def on_files(files, config):
     refs, errors = load_references(path, shown)
     if errors and not refs:  # the file could not be read at all: every citation would look unknown
         raise PluginError("Citation problems:\n  " + "\n  ".join(errors))
+    errors += check_placeholders(path.read_text(encoding="utf-8"), refs, shown)
     for file in files.documentation_pages():
         text = file.content_string
         page_meta = mkdocs_meta.get_data(text)[1]
