@@ -402,3 +402,10 @@ def test_evidence_tables_scroll_in_their_own_box_and_print_within_the_page(brows
             f"printed evidence tables run past the page: {printed}")
     finally:
         page.close()
+
+
+def test_figures_in_finds_results_but_not_the_kind_of_interval():
+    rules = load_hook("results")
+    text = ("84% were alive, 1 in 50 died and 45 of 64 reached remission "
+            "(odds ratio 0.26, 95% confidence interval 0.07 to 0.89; 95% CI 0.1 to 0.9).")
+    assert [f.text for f in rules.figures_in(text)] == ["84%", "1 in 50", "45 of 64"]

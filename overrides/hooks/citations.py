@@ -48,7 +48,7 @@ REQUIRED = {
 }
 # A study's recorded results (see the comments at the top of the references file). Each figure a
 # page gives must be one of these (tests/checkers/figures.py), and the evidence tables print them.
-RESULT_FIELDS = {"measure", "value", "unit", "count", "of", "time", "kind", "effect", "group", "note", "where"}
+RESULT_FIELDS = {"id", "measure", "value", "unit", "count", "of", "time", "kind", "effect", "group", "note", "where"}
 RESULT_REQUIRED = ("measure", "value", "unit", "kind", "effect", "where")
 RESULT_UNITS = ("%", "people")
 RESULT_KINDS = ("counted", "estimated")
@@ -179,9 +179,14 @@ def check_results(key: str, results, lines: list[int], shown: str, line: int) ->
     if not isinstance(results, list) or not results:
         return [f"{shown}:{line}: reference {key!r} results must be a list of result records, each starting "
                 f"'- measure:' (or leave 'results:' out)"]
-    errors = []
+    errors, ids = [], set()
     for index, result in enumerate(results):
         at = f"{shown}:{lines[index] if index < len(lines) else line}: reference {key!r} result {index + 1}"
+        if isinstance(result, dict) and result.get("id") is not None:
+            if not KEY.match(str(result["id"])) or result["id"] in ids:
+                errors.append(f"{at} has id {result['id']!r}; an id is short, lower case with hyphens, and unique "
+                              f"within the study, e.g. id: os-5y")
+            ids.add(result["id"])
         if not isinstance(result, dict):
             errors.append(f"{at} must be a mapping with measure, value, unit, of, time, kind, effect and where")
             continue

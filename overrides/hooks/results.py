@@ -18,7 +18,7 @@ A result record is one mapping in a study's ``results:`` list in docs/data/refer
     note: ...                   optional: a short qualifier printed after the figure
     where: abstract, Results    where in the source it appears
 
-A figure in text is a percentage ("84%", "12.5 %"), a count out of a total ("18 of 22",
+A figure in text is a percentage ("84%", "12.5 %"; not the "95%" of "95% confidence interval"), a count out of a total ("18 of 22",
 "7 of the 24"), or a natural frequency ("1 in 50", "nine in ten", "84 out of 100").
 """
 from __future__ import annotations
@@ -31,7 +31,8 @@ NUMBER_WORDS = {"no": 0, "none": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "
                 "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100, "a hundred": 100}
 _NUM = r"(?:\d[\d,]*(?:\.\d+)?|" + "|".join(sorted((w for w in NUMBER_WORDS if w not in ("no", "none")),
                                                    key=len, reverse=True)) + r")"
-PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?) ?%")
+# "95% confidence interval" names the kind of interval, not a result, so it is not a figure
+PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?) ?%(?! ?(?:CI\b|confidence interval))")
 OUT_OF = re.compile(rf"(?<![\w.])({_NUM}) (?:people |patients |persons? )?(?:of|out of) (?:the |these |those )?"
                     rf"(\d[\d,]*)\b", re.I)
 IN_EVERY = re.compile(rf"(?<![\w.])({_NUM}) (?:people |patients |persons? |women |men )?in (?:every )?"

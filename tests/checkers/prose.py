@@ -337,7 +337,9 @@ ABSENCE = re.compile(
     r"\bno (?:\w+ ){0,3}(?:products?|treatments?|therapy|therapies) (?:\w+ ){0,3}(?:is|are|was|were|has been|have been)"
     r" approved\b|\bnone (?:is|are|has been|have been) approved\b|\bnot (?:yet )?approved\b|"
     r"\bno (?:published )?(?:randomi[sz]ed|controlled|placebo)|\bonly (?:published )?(?:randomi[sz]ed|controlled|"
-    r"placebo|double-blind)|\bwe found (?:no|none)\b|\bno (?:published )?results\b", re.I)
+    r"placebo|double-blind)|\bwe found (?:no|none)\b|\bno (?:published )?results\b|"
+    r"\b(?:the )?only (?:one|1) (?:(?!or\b)[\w-]+ ){0,3}(?:trials?|stud(?:y|ies))\b|"
+    r"\bno (?:\w+ ){0,2}(?:trials?|stud(?:y|ies)) (?:has|have) (?:yet )?(?:compared|reported|published)\b", re.I)
 
 
 def check_absence_claims(page: Page, checked: str, skip_sections: tuple[str, ...] = ()) -> list[str]:
