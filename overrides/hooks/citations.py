@@ -56,6 +56,7 @@ RESULT_EFFECTS = ("benefit", "harm", "participants", "finding")
 STUDY_DESIGNS = {
     "RCT", "single-arm trial", "registry", "case series", "systematic review",
     "guideline", "regulator notice", "cohort", "review", "position statement",
+    "decision aid research",  # standards for, and tests of, patient decision aids (not lupus evidence)
 }
 
 

@@ -44,7 +44,7 @@ import citations  # noqa: E402
 import results  # noqa: E402
 
 MARKER = "<!-- evidence:tables -->"
-NOT_STUDIES = ("guideline", "position statement", "review", "regulator notice")
+NOT_STUDIES = ("guideline", "position statement", "review", "regulator notice", "decision aid research")
 # Study designs, strongest first; rows are sorted in this order, then newest first.
 DESIGN_ORDER = ("RCT", "systematic review", "single-arm trial", "cohort", "registry", "case series")
 # Value in the data file -> heading on the evidence page, in page order.

@@ -76,8 +76,9 @@ def places(html: str, include_tables: bool = True) -> list[Place]:
     """The sentences, table rows and key-points bullets of a built page's article."""
     soup = BeautifulSoup(html, "lxml")
     article = soup.find("article") or soup
+    # .da-array: icon arrays are drawn from the records; tests/test_decision_aid.py checks them.
     for junk in article.select(".headerlink, .page-furniture, script, style, .evidence-tables, "
-                               ".tabbed-labels, .admonition-title, summary"):
+                               ".tabbed-labels, .admonition-title, summary, .da-array"):
         junk.decompose()
     refs = article.find("h2", id="references")
     if refs is not None:
