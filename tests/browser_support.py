@@ -297,10 +297,28 @@ SEARCH_READY_JS = """([query, marker]) => {
 }"""
 
 
+@functools.lru_cache(maxsize=1)
+def search_separator() -> str:
+    """The search separator (a regular expression) from mkdocs.yml, plugins: search: separator;
+    Material's default ``[\\s\\-]+`` when it sets none. The one home of the separator is mkdocs.yml."""
+    from mkdocs.utils import yaml_load
+    with open(Path(__file__).resolve().parent.parent / "mkdocs.yml", encoding="utf-8") as f:
+        config = yaml_load(f)
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "search" in plugin:
+            return (plugin["search"] or {}).get("separator") or r"[\s\-]+"
+    return r"[\s\-]+"
+
+
+def search_words(query: str) -> list[str]:
+    """``query`` split into words as the site's search splits it (lower case)."""
+    return [w.lower() for w in re.split(search_separator(), query.strip()) if w]
+
+
 def search_marker(query: str) -> str:
-    """What Material puts in each result link for ``query``: ``h=word+word`` (split on spaces
-    and hyphens, its search separator), lower case and URL-decoded."""
-    return "h=" + "+".join(w.lower() for w in re.split(r"[\s\-]+", query.strip()) if w)
+    """What Material puts in each result link for ``query``: ``h=word+word`` (split with the
+    site's search separator, see search_separator), lower case and URL-decoded."""
+    return "h=" + "+".join(search_words(query))
 
 
 def open_search(page, query: str, *, keys: str = "/", timeout: float = 15_000) -> None:
@@ -314,6 +332,67 @@ def open_search(page, query: str, *, keys: str = "/", timeout: float = 15_000) -
     page.keyboard.type(query)
     wait_until(page, SEARCH_READY_JS, f"the search results for {query!r}", SEARCH_STATE_JS,
                arg=[query, search_marker(query)], timeout=timeout)
+
+
+# Every result of one search, not only the first: Material shows 10 results, then 4 more each
+# time the list is scrolled to its end. The query is cleared first (the dialog then says "Type to
+# start searching"), so the count that appears next belongs to the new query, whatever it is,
+# even "No matching documents".
+SEARCH_IDLE_JS = """() => {
+  const input = document.querySelector('.md-search__input'), meta = document.querySelector('.md-search-result__meta');
+  return !!input && input.value === '' && !!meta && /^Type to start searching/.test(meta.textContent.trim());
+}"""
+SEARCH_COUNT_JS = """([query]) => {
+  const input = document.querySelector('.md-search__input'), meta = document.querySelector('.md-search-result__meta');
+  if (!input || input.value !== query || !meta) return false;
+  const text = meta.textContent.trim();
+  if (/^No matching documents/.test(text)) return {count: 0};
+  const m = text.match(/^(\\d+) matching document/);
+  return m ? {count: Number(m[1])} : false;
+}"""
+# Until all ``count`` results are in the list: Material adds 4 more each time the list's end
+# comes into view (a change from "not at the end" to "at the end", read once per frame), so
+# each poll moves the list to its start or to its end, in turn.
+SEARCH_ALL_SHOWN_JS = """([count]) => {
+  const wrap = document.querySelector('.md-search__scrollwrap');
+  if (document.querySelectorAll('.md-search-result__item').length >= count) return true;
+  if (wrap) wrap.scrollTop = wrap.scrollTop > 0 ? 0 : wrap.scrollHeight;
+  return false;
+}"""
+SEARCH_RESULT_PAGES_JS = """() => [...document.querySelectorAll('.md-search-result__item > a.md-search-result__link:first-child')]
+  .map(a => a.href)"""
+
+
+def search_results(page, query: str, base: str, timeout: float = 15_000) -> list[str]:
+    """Every page Material's search lists for ``query``, best first, as paths relative to ``base``
+    (the site's root URL): ``["hsct/", "risks/"]``; ``[]`` for "No matching documents".
+
+    Opens the search dialog if it is closed (clicking the search field), clears the query and
+    waits for "Type to start searching", types ``query`` (one keyup, as Material listens for),
+    waits for the count, then scrolls the list until every counted page is shown. Raises
+    WaitFailed naming what it saw instead."""
+    box = page.locator("input.md-search__input")
+    if not page.evaluate("() => document.getElementById('__search').checked"):
+        box.click()
+    box.fill("")
+    box.press("End")
+    wait_until(page, SEARCH_IDLE_JS, "the search to be ready with an empty query ('Type to start searching')",
+               SEARCH_STATE_JS, timeout=timeout)
+    box.fill(query)
+    box.press("End")  # Material reads the query on keyup
+    wait_until(page, SEARCH_COUNT_JS, f"the number of results for {query!r}", SEARCH_STATE_JS, arg=[query],
+               timeout=timeout)
+    count = page.evaluate(SEARCH_COUNT_JS, [query])["count"]
+    if count:
+        wait_until(page, SEARCH_ALL_SHOWN_JS, f"all {count} results for {query!r} to be listed", SEARCH_STATE_JS,
+                   arg=[count], timeout=timeout)
+    pages = []
+    for href in page.evaluate(SEARCH_RESULT_PAGES_JS):
+        path = href[len(base):] if href.startswith(base) else href
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if path not in pages:
+            pages.append(path)
+    return pages
 
 
 # ----------------------------------------------------------------------------- colour contrast
