@@ -1,8 +1,10 @@
 """Search finds what patients type: the site's own search (in a real browser) ranks the
-right page first, and finds every page that uses a glossary term.
+right page first, finds every page that uses a glossary term, and finds the same pages for
+British and American spellings and for plurals.
 
-Words patients type live in each page's `tags:` front matter. Which pages use a word is read
-from the built pages, never from the search index under test.
+Words patients type live in each page's `tags:` front matter; spelling variants and plurals
+live in docs/data/search-synonyms.yml (applied by overrides/hooks/search_synonyms.py). Which
+pages use a word is read from the built pages, never from the search index under test.
 """
 from __future__ import annotations
 
@@ -17,8 +19,11 @@ from playwright.sync_api import expect
 
 from browser_support import search_results, search_separator, search_words, serve
 from checkers import load_hook
-from conftest import DOCS, fixture_site, mkdocs_build
+from conftest import DOCS, FIXTURES, fixture_site, mkdocs_build
 
+SYNONYMS_FILE = DOCS / "data" / "search-synonyms.yml"
+# Reported in issue 13: each American spelling found nothing, while the British one worked.
+REPORTED = {"randomized": "randomised", "tumor": "tumour", "anemia": "anaemia", "mobilization": "mobilisation"}
 
 QUERIES = {
     "bone marrow transplant": "hsct/",
@@ -31,6 +36,7 @@ QUERIES = {
     "Panama": "patient-stories/",
     "CAR-T": "outlook/",
     "placebo": "msc/",
+    "transplants": "hsct/",
 }
 
 
@@ -121,11 +127,61 @@ def glossary_search_problems(page, base: str, site: Path, terms) -> list[str]:
     return problems
 
 
+def spelling_problems(page, base: str, pairs: dict[str, str], groups) -> list[str]:
+    """One message per American spelling that does not find exactly the pages of the British one."""
+    listed = {word for group in groups for word in group.words}
+    problems = []
+    for american, british in pairs.items():
+        if american not in listed or british not in listed:
+            problems.append(f"{SYNONYMS_FILE.relative_to(DOCS.parent)}: add the line - [{british}, {american}]")
+            continue
+        us, uk = search_results(page, american, base), search_results(page, british, base)
+        if not uk or sorted(us) != sorted(uk):
+            problems.append(f"Searching for {american!r} finds {sorted(us)}, but {british!r} finds {sorted(uk)}.")
+    return problems
+
+
+def synonym_search_problems(page, base: str, site: Path, groups) -> list[str]:
+    """One message per word of a synonym group whose search misses a page using any word of the group."""
+    words = words_by_page(site)
+    problems = []
+    for group in groups:
+        using = {path for path, found in words.items() if found & set(group.words)}
+        for word in group.words:
+            lost = missed(search_results(page, word, base), using)
+            if lost:
+                used = sorted(set(group.words) & set().union(*(words[p] for p in lost)))
+                problems.append(f"{SYNONYMS_FILE.relative_to(DOCS.parent)}:{group.line}: searching for {word!r} "
+                                "does not find " + ", ".join(docs_file(p) for p in lost) + f", which use {used}. "
+                                "Check that mkdocs.yml lists overrides/hooks/search_synonyms.py under hooks:.")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def synonym_groups():
+    groups, errors = load_hook("search_synonyms").load_synonyms(SYNONYMS_FILE)
+    assert not errors, "\n".join(errors)
+    return groups
+
+
 @pytest.mark.browser
 def test_every_glossary_term_finds_every_page_that_uses_it(search_page, base_url, site):
     terms, _ = load_hook("glossary").load_glossary(DOCS / "includes" / "glossary.md")
     assert len(glossary_uses(site)) >= len(terms) // 2, "Few glossary terms are marked (<abbr>) in the built pages"
     problems = glossary_search_problems(search_page, base_url, site, terms)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_american_spellings_find_the_same_pages_as_british_ones(search_page, base_url, synonym_groups):
+    problems = spelling_problems(search_page, base_url, REPORTED, synonym_groups)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_every_word_of_a_synonym_group_finds_every_page_using_the_group(search_page, base_url, site,
+                                                                        synonym_groups):
+    problems = synonym_search_problems(search_page, base_url, site, synonym_groups)
     assert not problems, "\n".join(problems)
 
 
@@ -145,8 +201,30 @@ def unsplit_site(browser, tmp_path_factory):
 
 
 @pytest.mark.browser
-def test_glossary_search_check_fails_on_a_site_with_the_default_separator(unsplit_site):
+def test_search_checks_fail_on_a_site_with_the_default_separator_and_no_synonyms(unsplit_site):
     page, url, site = unsplit_site
+    groups = [load_hook("search_synonyms").SynonymGroup(["tumour", "tumor"], 1)]
     glossary = "\n".join(glossary_search_problems(page, url, site, ["mobilisation", "tumour"]))
     assert "the glossary term 'mobilisation' does not find docs/stem.md, which use it" in glossary, glossary
     assert "'tumour'" not in glossary and "plugins: search: separator" in glossary, glossary
+    spelling = "\n".join(spelling_problems(page, url, {"tumor": "tumour"}, groups))
+    assert "Searching for 'tumor' finds [], but 'tumour' finds ['stem/']" in spelling, spelling
+    missing = "\n".join(spelling_problems(page, url, {"anemia": "anaemia"}, groups))
+    assert "search-synonyms.yml: add the line - [anaemia, anemia]" in missing, missing
+    synonyms = "\n".join(synonym_search_problems(page, url, site, groups))
+    assert "search-synonyms.yml:1: searching for 'tumor' does not find docs/stem.md, which use ['tumour']" \
+        in synonyms and "'tumour' does not" not in synonyms, synonyms
+
+
+def test_synonyms_file_problems_name_the_line_and_the_fix():
+    groups, errors = load_hook("search_synonyms").load_synonyms(FIXTURES / "data" / "search-synonyms-broken.yml",
+                                                                 "docs/data/search-synonyms.yml")
+    assert [g.words for g in groups] == [["tumour", "tumor"]], groups
+    text = "\n".join(errors)
+    for line, needle in ((3, "write this group as a list of words in square brackets"),
+                         (4, "['Anaemia'] must be single words in lower case"),
+                         (5, "a group needs at least two different words: ['centre']"),
+                         (6, "['tumor', 'tumour'] already in the group on line 2"),
+                         (7, "['side effect', 'side effects'] must be single words")):
+        assert f"docs/data/search-synonyms.yml:{line}: {needle}" in text, text
+    assert len(errors) == 5, text
