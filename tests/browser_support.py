@@ -160,7 +160,9 @@ def serve(directory: Path, gzip_text: bool = False) -> Iterator[str]:
 
 
 def is_redirect_stub(html: str) -> bool:
-    return "Redirecting..." in html[:600] and 'http-equiv="refresh"' in html
+    """A page left at an old address (mkdocs.yml, redirect_maps): ours (overrides/partials/moved-page.html,
+    its link marked data-moved-to) or the redirects plugin's own."""
+    return " data-moved-to" in html or ("Redirecting..." in html[:600] and 'http-equiv="refresh"' in html)
 
 
 def page_paths(site: Path) -> list[str]:
@@ -235,13 +237,22 @@ def wait_until(page, condition_js: str, what: str, show_js: str | None = None, a
     ``timeout`` is in milliseconds; it is a ceiling for a loaded machine, not a pause.
     ``scripts=False`` for a context with JavaScript off, where the page cannot poll for itself.
     """
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    def holds() -> bool:
+        try:
+            return page.evaluate(condition_js, arg)
+        except PlaywrightError as exc:  # the page is navigating (a meta refresh, a link): ask again
+            if "context was destroyed" in str(exc) or "navigat" in str(exc):
+                return False
+            raise
     try:
         if scripts:
             page.wait_for_function(condition_js, arg=arg, timeout=timeout, polling=50)
         else:  # wait_for_function runs in the page, which cannot run scripts: ask from here instead
             deadline = time.monotonic() + timeout / 1000
-            while not page.evaluate(condition_js, arg):
+            while not holds():
                 if time.monotonic() > deadline:
                     raise PlaywrightTimeout("condition still false")
                 page.wait_for_timeout(50)  # the polling interval, not a pause for the page to get ready
