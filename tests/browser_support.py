@@ -131,9 +131,49 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
+    header_rules: list = []  # from a _headers file (see read_headers_file); empty: none applied
+
     def end_headers(self) -> None:
-        self.send_header("X-Content-Type-Options", "nosniff")
+        extra = headers_for(urlsplit(self.path).path, self.header_rules)
+        for name, value in extra:
+            self.send_header(name, value)
+        if not any(name.lower() == "x-content-type-options" for name, _ in extra):
+            self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
+
+
+# ----------------------------------------------------------------------------- a _headers file
+# The format Netlify and Cloudflare Pages read: a line with a path pattern, then its headers on
+# indented "Name: value" lines; "#" starts a comment. "*" in a pattern matches anything, and
+# ":name" one path segment. Every matching rule applies. The site's own file is written by
+# overrides/hooks/headers.py.
+
+def read_headers_file(text: str, name: str = "_headers") -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(path pattern, [(header, value)])] from the text of a _headers file. Raises ValueError
+    naming ``name`` and the line for a header line that comes before any path, or has no colon."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), []))
+            continue
+        if not rules or ":" not in line:
+            raise ValueError(f"{name}:{number}: {line.strip()!r} is not a 'Name: value' header under a path line.")
+        header, _, value = line.strip().partition(":")
+        rules[-1][1].append((header.strip(), value.strip()))
+    return rules
+
+
+def headers_for(path: str, rules) -> list[tuple[str, str]]:
+    """The headers of every rule whose pattern matches the URL path ``path`` (in file order)."""
+    found = []
+    for pattern, headers in rules:
+        regex = "".join(".*" if part == "*" else "[^/]+" if part.startswith(":") else re.escape(part)
+                        for part in re.split(r"(\*|:[A-Za-z_]+)", pattern))
+        if re.fullmatch(regex, unquote(path)):
+            found += headers
+    return found
 
 
 class _Server(ThreadingHTTPServer):
@@ -145,9 +185,13 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, gzip_text: bool = False) -> Iterator[str]:
-    """Serve `directory` on a free port of 127.0.0.1; yields the base URL (ending in /)."""
-    handler = type("Handler", (_QuietHandler,), {"gzip_text": gzip_text})
+def serve(directory: Path, gzip_text: bool = False, headers_file: Path | None = None) -> Iterator[str]:
+    """Serve `directory` on a free port of 127.0.0.1; yields the base URL (ending in /).
+
+    ``headers_file``: a _headers file (Netlify/Cloudflare Pages format) whose headers are sent
+    with every response its paths match, as such a host would (see read_headers_file)."""
+    rules = read_headers_file(headers_file.read_text(encoding="utf-8"), str(headers_file)) if headers_file else []
+    handler = type("Handler", (_QuietHandler,), {"gzip_text": gzip_text, "header_rules": rules})
     server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
