@@ -15,10 +15,10 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from urllib.parse import urlsplit
 
 from checkers.links import check_links
 from conftest import ROOT, mkdocs_build

@@ -19,6 +19,7 @@ It stops the build when a page the plugin should have written is missing.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -58,7 +59,6 @@ def on_page_context(context, page, config, nav):
 
 def relative_to(path: str, start_file: str) -> str:
     """``path`` (from the site root) as seen from the page ``start_file`` (also from the root)."""
-    import posixpath
     return posixpath.relpath(path, posixpath.dirname(start_file) or ".")
 
 
@@ -101,5 +101,4 @@ def on_post_build(config, **kwargs):
 
 def relative_to_root(page_dest: str, href: str) -> str:
     """``href`` as written in the page ``page_dest`` (both from the site root), from the site root."""
-    import posixpath
     return posixpath.normpath(posixpath.join(posixpath.dirname(page_dest), href))
