@@ -3,6 +3,7 @@
 
     python3 tasks.py serve [--port N]    live-reloading preview at http://127.0.0.1:8000 (or port N)
     python3 tasks.py build               build the static site into site/
+    python3 tasks.py build --offline     the copy that works offline: site-offline/, dist/lupus-guide-offline.zip
     python3 tasks.py test [ARGS]         run the whole test suite (ARGS go to pytest)
     python3 tasks.py flake-check N       run the browser tests N times in a row; how many passed
     python3 tasks.py new-page "Title"    start a new page from the template
@@ -98,6 +99,9 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_venv()
     if command == "build":
+        if "--offline" in rest:  # scripts/build_offline.py: the offline plugin on, then a zip
+            rest.remove("--offline")
+            return run([str(PY), str(ROOT / "scripts" / "build_offline.py"), *rest])
         return run([str(PY), "-m", "mkdocs", "build", "--strict", *rest])
     if command == "test":
         return run([str(PY), "-m", "pytest", *rest])

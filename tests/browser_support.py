@@ -131,9 +131,49 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
+    header_rules: list = []  # from a _headers file (see read_headers_file); empty: none applied
+
     def end_headers(self) -> None:
-        self.send_header("X-Content-Type-Options", "nosniff")
+        extra = headers_for(urlsplit(self.path).path, self.header_rules)
+        for name, value in extra:
+            self.send_header(name, value)
+        if not any(name.lower() == "x-content-type-options" for name, _ in extra):
+            self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
+
+
+# ----------------------------------------------------------------------------- a _headers file
+# The format Netlify and Cloudflare Pages read: a line with a path pattern, then its headers on
+# indented "Name: value" lines; "#" starts a comment. "*" in a pattern matches anything, and
+# ":name" one path segment. Every matching rule applies. The site's own file is written by
+# overrides/hooks/headers.py.
+
+def read_headers_file(text: str, name: str = "_headers") -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(path pattern, [(header, value)])] from the text of a _headers file. Raises ValueError
+    naming ``name`` and the line for a header line that comes before any path, or has no colon."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), []))
+            continue
+        if not rules or ":" not in line:
+            raise ValueError(f"{name}:{number}: {line.strip()!r} is not a 'Name: value' header under a path line.")
+        header, _, value = line.strip().partition(":")
+        rules[-1][1].append((header.strip(), value.strip()))
+    return rules
+
+
+def headers_for(path: str, rules) -> list[tuple[str, str]]:
+    """The headers of every rule whose pattern matches the URL path ``path`` (in file order)."""
+    found = []
+    for pattern, headers in rules:
+        regex = "".join(".*" if part == "*" else "[^/]+" if part.startswith(":") else re.escape(part)
+                        for part in re.split(r"(\*|:[A-Za-z_]+)", pattern))
+        if re.fullmatch(regex, unquote(path)):
+            found += headers
+    return found
 
 
 class _Server(ThreadingHTTPServer):
@@ -145,9 +185,13 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, gzip_text: bool = False) -> Iterator[str]:
-    """Serve `directory` on a free port of 127.0.0.1; yields the base URL (ending in /)."""
-    handler = type("Handler", (_QuietHandler,), {"gzip_text": gzip_text})
+def serve(directory: Path, gzip_text: bool = False, headers_file: Path | None = None) -> Iterator[str]:
+    """Serve `directory` on a free port of 127.0.0.1; yields the base URL (ending in /).
+
+    ``headers_file``: a _headers file (Netlify/Cloudflare Pages format) whose headers are sent
+    with every response its paths match, as such a host would (see read_headers_file)."""
+    rules = read_headers_file(headers_file.read_text(encoding="utf-8"), str(headers_file)) if headers_file else []
+    handler = type("Handler", (_QuietHandler,), {"gzip_text": gzip_text, "header_rules": rules})
     server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -160,7 +204,9 @@ def serve(directory: Path, gzip_text: bool = False) -> Iterator[str]:
 
 
 def is_redirect_stub(html: str) -> bool:
-    return "Redirecting..." in html[:600] and 'http-equiv="refresh"' in html
+    """A page left at an old address (mkdocs.yml, redirect_maps): ours (overrides/partials/moved-page.html,
+    its link marked data-moved-to) or the redirects plugin's own."""
+    return " data-moved-to" in html or ("Redirecting..." in html[:600] and 'http-equiv="refresh"' in html)
 
 
 def page_paths(site: Path) -> list[str]:
@@ -235,13 +281,22 @@ def wait_until(page, condition_js: str, what: str, show_js: str | None = None, a
     ``timeout`` is in milliseconds; it is a ceiling for a loaded machine, not a pause.
     ``scripts=False`` for a context with JavaScript off, where the page cannot poll for itself.
     """
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    def holds() -> bool:
+        try:
+            return page.evaluate(condition_js, arg)
+        except PlaywrightError as exc:  # the page is navigating (a meta refresh, a link): ask again
+            if "context was destroyed" in str(exc) or "navigat" in str(exc):
+                return False
+            raise
     try:
         if scripts:
             page.wait_for_function(condition_js, arg=arg, timeout=timeout, polling=50)
         else:  # wait_for_function runs in the page, which cannot run scripts: ask from here instead
             deadline = time.monotonic() + timeout / 1000
-            while not page.evaluate(condition_js, arg):
+            while not holds():
                 if time.monotonic() > deadline:
                     raise PlaywrightTimeout("condition still false")
                 page.wait_for_timeout(50)  # the polling interval, not a pause for the page to get ready
@@ -297,10 +352,28 @@ SEARCH_READY_JS = """([query, marker]) => {
 }"""
 
 
+@functools.lru_cache(maxsize=1)
+def search_separator() -> str:
+    """The search separator (a regular expression) from mkdocs.yml, plugins: search: separator;
+    Material's default ``[\\s\\-]+`` when it sets none. The one home of the separator is mkdocs.yml."""
+    from mkdocs.utils import yaml_load
+    with open(Path(__file__).resolve().parent.parent / "mkdocs.yml", encoding="utf-8") as f:
+        config = yaml_load(f)
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "search" in plugin:
+            return (plugin["search"] or {}).get("separator") or r"[\s\-]+"
+    return r"[\s\-]+"
+
+
+def search_words(query: str) -> list[str]:
+    """``query`` split into words as the site's search splits it (lower case)."""
+    return [w.lower() for w in re.split(search_separator(), query.strip()) if w]
+
+
 def search_marker(query: str) -> str:
-    """What Material puts in each result link for ``query``: ``h=word+word`` (split on spaces
-    and hyphens, its search separator), lower case and URL-decoded."""
-    return "h=" + "+".join(w.lower() for w in re.split(r"[\s\-]+", query.strip()) if w)
+    """What Material puts in each result link for ``query``: ``h=word+word`` (split with the
+    site's search separator, see search_separator), lower case and URL-decoded."""
+    return "h=" + "+".join(search_words(query))
 
 
 def open_search(page, query: str, *, keys: str = "/", timeout: float = 15_000) -> None:
@@ -314,6 +387,67 @@ def open_search(page, query: str, *, keys: str = "/", timeout: float = 15_000) -
     page.keyboard.type(query)
     wait_until(page, SEARCH_READY_JS, f"the search results for {query!r}", SEARCH_STATE_JS,
                arg=[query, search_marker(query)], timeout=timeout)
+
+
+# Every result of one search, not only the first: Material shows 10 results, then 4 more each
+# time the list is scrolled to its end. The query is cleared first (the dialog then says "Type to
+# start searching"), so the count that appears next belongs to the new query, whatever it is,
+# even "No matching documents".
+SEARCH_IDLE_JS = """() => {
+  const input = document.querySelector('.md-search__input'), meta = document.querySelector('.md-search-result__meta');
+  return !!input && input.value === '' && !!meta && /^Type to start searching/.test(meta.textContent.trim());
+}"""
+SEARCH_COUNT_JS = """([query]) => {
+  const input = document.querySelector('.md-search__input'), meta = document.querySelector('.md-search-result__meta');
+  if (!input || input.value !== query || !meta) return false;
+  const text = meta.textContent.trim();
+  if (/^No matching documents/.test(text)) return {count: 0};
+  const m = text.match(/^(\\d+) matching document/);
+  return m ? {count: Number(m[1])} : false;
+}"""
+# Until all ``count`` results are in the list: Material adds 4 more each time the list's end
+# comes into view (a change from "not at the end" to "at the end", read once per frame), so
+# each poll moves the list to its start or to its end, in turn.
+SEARCH_ALL_SHOWN_JS = """([count]) => {
+  const wrap = document.querySelector('.md-search__scrollwrap');
+  if (document.querySelectorAll('.md-search-result__item').length >= count) return true;
+  if (wrap) wrap.scrollTop = wrap.scrollTop > 0 ? 0 : wrap.scrollHeight;
+  return false;
+}"""
+SEARCH_RESULT_PAGES_JS = """() => [...document.querySelectorAll('.md-search-result__item > a.md-search-result__link:first-child')]
+  .map(a => a.href)"""
+
+
+def search_results(page, query: str, base: str, timeout: float = 15_000) -> list[str]:
+    """Every page Material's search lists for ``query``, best first, as paths relative to ``base``
+    (the site's root URL): ``["hsct/", "risks/"]``; ``[]`` for "No matching documents".
+
+    Opens the search dialog if it is closed (clicking the search field), clears the query and
+    waits for "Type to start searching", types ``query`` (one keyup, as Material listens for),
+    waits for the count, then scrolls the list until every counted page is shown. Raises
+    WaitFailed naming what it saw instead."""
+    box = page.locator("input.md-search__input")
+    if not page.evaluate("() => document.getElementById('__search').checked"):
+        box.click()
+    box.fill("")
+    box.press("End")
+    wait_until(page, SEARCH_IDLE_JS, "the search to be ready with an empty query ('Type to start searching')",
+               SEARCH_STATE_JS, timeout=timeout)
+    box.fill(query)
+    box.press("End")  # Material reads the query on keyup
+    wait_until(page, SEARCH_COUNT_JS, f"the number of results for {query!r}", SEARCH_STATE_JS, arg=[query],
+               timeout=timeout)
+    count = page.evaluate(SEARCH_COUNT_JS, [query])["count"]
+    if count:
+        wait_until(page, SEARCH_ALL_SHOWN_JS, f"all {count} results for {query!r} to be listed", SEARCH_STATE_JS,
+                   arg=[count], timeout=timeout)
+    pages = []
+    for href in page.evaluate(SEARCH_RESULT_PAGES_JS):
+        path = href[len(base):] if href.startswith(base) else href
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if path not in pages:
+            pages.append(path)
+    return pages
 
 
 # ----------------------------------------------------------------------------- colour contrast

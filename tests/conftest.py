@@ -134,8 +134,7 @@ def html_pages(site) -> list[Path]:
     """Every content page of the built site (not redirect stubs, not the 404 page)."""
     pages = []
     for path in sorted(site.rglob("index.html")):
-        text = path.read_text(encoding="utf-8")
-        if "Redirecting..." in text[:600] and 'http-equiv="refresh"' in text:
+        if is_redirect_stub(path.read_text(encoding="utf-8")):
             continue
         pages.append(path)
     return pages
@@ -153,5 +152,5 @@ def fixture_site(name: str) -> Path:
 
 
 # Real-browser fixtures (browser, base_url, site_urls) and the no-browser summary live in browser_support.py.
-from browser_support import base_url, browser, site_urls  # noqa: E402,F401
+from browser_support import base_url, browser, is_redirect_stub, site_urls  # noqa: E402,F401
 from browser_support import leave_out_browser_tests, pytest_terminal_summary  # noqa: E402,F401

@@ -104,6 +104,57 @@ def test_deploy_workflow_builds_strict_and_publishes_with_the_pages_actions():
     assert deploy_job["environment"]["name"] == "github-pages" and deploy_job.get("needs")
 
 
+def offline_zip() -> Path:
+    """Where `python3 tasks.py build --offline` writes the zip (scripts/build_offline.py, ZIP)."""
+    spec = importlib.util.spec_from_file_location("build_offline", ROOT / "scripts" / "build_offline.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script.ZIP
+
+
+def check_deploy_offline(path: Path) -> list[str]:
+    """The deploy workflow builds the offline copy, then publishes its zip with the site."""
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    wf = load(path)
+    runs = [(job, step) for job, step in steps(wf) if "run" in step]
+    offline = [i for i, (_, s) in enumerate(runs) if "python3 tasks.py build --offline" in s["run"]]
+    online = [i for i, (_, s) in enumerate(runs)
+              if re.search(r"python3 tasks\.py build(?! --offline)", s["run"])]
+    zip_path = offline_zip().relative_to(ROOT).as_posix()
+    if not offline:
+        return [f"{name}: add a step 'run: python3 tasks.py build --offline' before the site's build, so the "
+                f"offline copy ({zip_path}) is built and published."]
+    problems = []
+    if not online or offline[0] > online[-1]:
+        problems.append(f"{name}: build the offline copy (python3 tasks.py build --offline) before the site.")
+    elif str(env_of(wf, *runs[online[-1]]).get("OFFLINE_DOWNLOAD")) != zip_path:
+        problems.append(f"{name}: give the site's build step 'env: OFFLINE_DOWNLOAD: {zip_path}', so the site "
+                        f"publishes the offline copy and links to it.")
+    return problems
+
+
+def test_deploy_workflow_builds_and_publishes_the_offline_copy():
+    problems = check_deploy_offline(WORKFLOWS / "deploy.yml")
+    assert not problems, "\n".join(problems)
+
+
+def test_offline_check_rejects_a_deploy_workflow_without_the_offline_copy(tmp_path):
+    wf = load(WORKFLOWS / "deploy.yml")
+    for job in wf["jobs"].values():
+        job["steps"] = [s for s in job.get("steps", []) if "--offline" not in s.get("run", "")]
+    path = tmp_path / "deploy.yml"
+    path.write_text(yaml.safe_dump(wf))
+    problems = check_deploy_offline(path)
+    assert len(problems) == 1 and "add a step 'run: python3 tasks.py build --offline'" in problems[0], problems
+    wf = load(WORKFLOWS / "deploy.yml")
+    for _, step in steps(wf):
+        if "OFFLINE_DOWNLOAD" in (step.get("env") or {}):
+            del step["env"]["OFFLINE_DOWNLOAD"]
+    path.write_text(yaml.safe_dump(wf))
+    problems = check_deploy_offline(path)
+    assert len(problems) == 1 and "OFFLINE_DOWNLOAD: dist/lupus-guide-offline.zip" in problems[0], problems
+
+
 def test_link_workflow_runs_weekly_checks_external_links_and_reports_failures():
     wf = load(WORKFLOWS / "links.yml")
     crons = [entry["cron"] for entry in wf["on"]["schedule"]]
@@ -203,3 +254,4 @@ def test_readme_names_every_system_package_ci_installs():
     assert not missing, (f"README.md: add {missing} to the 'sudo apt-get install ...' line and say what each is "
                          f"for; .ci/run installs them because the tests need them.")
     assert system_packages("need+=(chromium)\nneed+=(default-jre-headless)") == {"chromium", "default-jre-headless"}
+

@@ -8,7 +8,10 @@
    2. Palette switch: Material shows one of three radio buttons' labels but checks none of the
       radios, so Shift+Tab landed on an invisible radio. The radio whose label is shown (the
       current palette) is checked, so Tab and Shift+Tab stop on the visible switch.
-   tests/test_browser.py and tests/test_accessibility.py check both. */
+   3. Moved page: a page left at an old address (overrides/partials/moved-page.html) links to the
+      new address (the link marked data-moved-to). The script goes there at once, with the
+      #section of the reader's link; without JavaScript the reader follows a link on that page.
+   tests/test_browser.py and tests/test_accessibility.py check 1 and 2, tests/test_furniture.py 3. */
 (function () {
   "use strict";
 
@@ -46,6 +49,16 @@
     new MutationObserver(sync).observe(form, { subtree: true, attributes: true, attributeFilter: ["hidden"] });
   }
 
+  function movedPage() {
+    var link = document.querySelector("a[data-moved-to]");
+    if (!link) return false;
+    var target = link.href;
+    if (location.hash && target.indexOf("#") < 0) target += location.hash;
+    location.replace(target);
+    return true;
+  }
+
+  if (movedPage()) return;
   menuButton();
   paletteSwitch();
 })();

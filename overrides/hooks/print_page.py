@@ -35,10 +35,15 @@ def _slug(url: str) -> str:
     return url.strip("/").replace("/", "-") or "home"
 
 
+def _folder(url: str) -> str:
+    """The folder a page's relative links start from: /hsct/ for hsct/, / for hsct.html (the offline copy)."""
+    return posixpath.dirname("/" + url)
+
+
 def _rebase(path: str, page, print_url: str) -> str:
     """A relative link written for `page`, rewritten to work from the print page."""
-    target = posixpath.normpath(posixpath.join("/" + page.url, path))
-    relative = posixpath.relpath(target, "/" + print_url)
+    target = posixpath.normpath(posixpath.join(_folder(page.url), path))
+    relative = posixpath.relpath(target, _folder(print_url))
     return relative + ("/" if path.endswith("/") and not relative.endswith("/") else "")
 
 
@@ -56,7 +61,7 @@ def _rewrite(html: str, page, by_url: dict[str, str], print_url: str) -> str:
         path, _, fragment = href.partition("#")
         if not path:
             return f'href="#{slug}--{fragment}"' if fragment else match.group(0)
-        target = posixpath.normpath(posixpath.join("/" + page.url, path)).lstrip("/")
+        target = posixpath.normpath(posixpath.join(_folder(page.url), path)).lstrip("/")
         target = (target + "/") if target and not target.endswith("/") and "." not in target else target
         target = "" if target in (".", "./") else target
         if target not in by_url:                       # an asset (e.g. a .ris file): re-base it
