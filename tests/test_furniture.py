@@ -163,6 +163,7 @@ def test_metadata(site, stem):
     assert len(data["citation"]) == len(listed), f"{where}: JSON-LD citation must list the page's references"
     for item in data["citation"]:
         assert item["url"].startswith("https://"), item
+    assert "None" not in blocks[0].string, f"{where}: the JSON-LD has a missing identifier written as None"
 
 
 def test_sitemap_lists_every_page(site):

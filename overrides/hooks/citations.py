@@ -404,8 +404,14 @@ def _jsonld(ref: Reference) -> dict:
         return {"@type": "MedicalTrial", "name": " ".join(str(ref.get("title")).split()), "url": ref.get("url"),
                 "identifier": ref.get("nct"), "sponsor": ref.get("sponsor")}
     item = {"@type": "ScholarlyArticle", "name": " ".join(str(ref.get("title")).split()),
-            "url": f"https://doi.org/{ref.get('doi')}", "datePublished": str(ref.get("year")),
-            "isPartOf": ref.get("journal"), "sameAs": f"https://pubmed.ncbi.nlm.nih.gov/{ref.get('pmid')}/"}
+            "datePublished": str(ref.get("year")), "isPartOf": ref.get("journal")}
+    # Only identifiers we have: no "doi.org/None" or "pubmed/None/" for a source without one.
+    pubmed = f"https://pubmed.ncbi.nlm.nih.gov/{ref.get('pmid')}/" if ref.get("pmid") else None
+    url = f"https://doi.org/{ref.get('doi')}" if ref.get("doi") else pubmed or ref.get("url")
+    if url:
+        item["url"] = url
+    if pubmed and pubmed != url:
+        item["sameAs"] = pubmed
     return item
 
 
