@@ -182,7 +182,12 @@ def _percent(result: dict, base: int | None, part: str | None) -> float:
             raise DataError(f"result {result.get('id')!r} gives no count of people, so 'base: all' cannot "
                             f"count it out of the whole study")
         return 100.0 * ((result["of"] - count) if part == "not" else count) / base
-    percent = results._percent_of(result)
+    # The count out of the denominator when the record has both (28 of 81 is 34.6%, though the
+    # source prints 34%): a picture of 100 people should not lose a person to rounding twice.
+    if isinstance(result.get("count"), int) and result.get("of"):
+        percent = 100.0 * result["count"] / result["of"]
+    else:
+        percent = results._percent_of(result)
     if percent is None:
         raise DataError(f"result {result.get('id')!r} has no figure out of a number of people to draw")
     return 100.0 - percent if part == "not" else percent
@@ -387,7 +392,7 @@ def render_values(data: dict) -> str:
             '<div class="da-result" id="values-result" tabindex="-1" hidden>'
             '<h3 id="values-result-title">How the options fit what you said</h3>'
             '<p>This is not a score, and there is no single right answer. It lists, for each option, the '
-            'statements you said matter a lot that fit it or weigh against it.</p>'
+            'statements you said matter to you (a lot or a little) that fit it or weigh against it.</p>'
             f'<ul class="da-fit-list">{options}</ul></div></div>')
 
 
@@ -409,9 +414,9 @@ def render_sure(data: dict) -> str:
 def render_knowledge(data: dict) -> str:
     items = []
     for number, item in enumerate(data["knowledge"], start=1):
-        answer = item["choices"][item["answer"]]
-        details = (f'<details class="da-answer"><summary>See the answer</summary><p><strong>'
-                   f'{html.escape(str(answer))}.</strong> {_text(item["explain"])}</p></details>')
+        # The explanation starts with the right answer ("No. At 6 months, ..."): no need to repeat it.
+        details = (f'<details class="da-answer"><summary>See the answer</summary>'
+                   f'<p>{_text(item["explain"])}</p></details>')
         items.append(_radios(f"knowledge-{item['id']}", item["choices"],
                              f"{number}. {html.escape(_text(item['question']))}", details, "da-question"))
     return '<div class="da-knowledge">' + "".join(items) + "</div>"
