@@ -11,10 +11,11 @@ On a phone each table row is shown as a card, with each cell under its column's 
 * Browser: at 320 and 360 px, in the light and dark palettes, on every built page with a
   table (tables in closed boxes and other tabs included), every cell lies within the screen,
   no table's scroll box scrolls sideways, and every cell but the row's name (the card's
-  heading) shows its column's name, readable (4.5:1). The same in forced colours at 320 px;
-  in print, tables stay tables. A copy of the built site with the "Tables on phones" CSS cut
-  out proves the check fails, each problem starting with one line naming the page, palette,
-  width, table and first cut-off cell.
+  heading) shows its column's name, readable (4.5:1). The same at 320 px in forced colours and
+  with JavaScript off (Material's scroll wrapper is then absent); in print, tables stay
+  tables. A copy of the built site with the "Tables on phones" CSS cut out proves the check
+  fails, each problem starting with one line naming the page, palette, width, table and first
+  cut-off cell.
 """
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ import shutil
 import pytest
 from mkdocs.exceptions import PluginError
 
-from browser_support import CONTRAST_JS, SCHEMES, blame, label_for, page_paths, serve, settle, source_of
+from browser_support import (CONTRAST_JS, RUNNING_JS, SCHEMES, SETTLED_JS, blame, label_for, page_paths, serve,
+                             settle, wait_until)
 from checkers import load_hook
 from checkers.tables import unlabelled_cells
 from conftest import FIXTURES, source_for
@@ -148,7 +150,7 @@ TABLES_JS = r"""() => {
   });
 }"""
 
-ROLES_JS = """() => [...document.querySelectorAll('.md-content article table')].map(t => getComputedStyle(t).display)"""
+DISPLAY_JS = """() => [...document.querySelectorAll('.md-content article table')].map(t => getComputedStyle(t).display)"""
 
 
 def table_paths(site) -> list[str]:
@@ -207,12 +209,17 @@ def table_problems(label: str, tables: list[dict]) -> list[str]:
     return problems
 
 
-def check_tables(page, base: str, paths: list[str], width: int, scheme: str) -> tuple[list[str], int]:
-    """(problems, tables measured) for `paths`, in an open page already set to its width and palette."""
+def check_tables(page, base: str, paths: list[str], width: int, scheme: str,
+                 scripts: bool = True) -> tuple[list[str], int]:
+    """(problems, tables measured) for `paths`, in an open page already set to its width and palette
+    (``scripts=False``: the page's JavaScript is off)."""
     problems, measured = [], 0
     for path in paths:
         page.goto(base + path, wait_until="load")
-        settle(page)
+        if scripts:
+            settle(page)
+        else:
+            wait_until(page, SETTLED_JS, "transitions and animations to finish", RUNNING_JS, scripts=False)
         tables = page.evaluate(TABLES_JS)
         measured += sum(1 for t in tables if t["shown"])
         problems += table_problems(label_for(path, width, scheme), tables)
@@ -241,18 +248,27 @@ def test_no_table_column_is_off_screen_on_phones(browser, base_url, site, width)
 
 
 @pytest.mark.browser
-def test_table_names_show_in_forced_colours_and_tables_print_as_tables(browser, base_url, site):
-    width = PHONE_WIDTHS[0]
-    context = browser.new_context(viewport={"width": width, "height": 800}, forced_colors="active")
+def test_tables_fit_in_forced_colours_and_without_javascript_and_print_as_tables(browser, base_url, site):
+    width, paths = PHONE_WIDTHS[0], table_paths(site)
+    problems, measured = [], 0
+    for scheme, options in (("forced colours", {"forced_colors": "active"}), ("no JavaScript", {"java_script_enabled": False})):
+        context = browser.new_context(viewport={"width": width, "height": 800}, **options)
+        try:
+            found, count = check_tables(context.new_page(), base_url, paths, width, scheme,
+                                        scripts=options.get("java_script_enabled", True))
+        finally:
+            context.close()
+        problems += found
+        measured += count
+    assert measured >= 2 * len(paths) and not problems, "\n".join(problems) or f"only {measured} tables measured"
+    context = browser.new_context(viewport={"width": width, "height": 800})
     try:
         page = context.new_page()
-        problems, measured = check_tables(page, base_url, table_paths(site), width, "forced colours")
         page.goto(base_url + "hsct/", wait_until="load")
         page.emulate_media(media="print")
-        printed = page.evaluate(ROLES_JS)
+        printed = page.evaluate(DISPLAY_JS)
     finally:
         context.close()
-    assert measured > 0 and not problems, "\n".join(problems) or "no table measured"
     assert printed and set(printed) == {"table"}, (
         f"{label_for('hsct/', width, 'print')}: in print the tables show as {printed}, not as tables "
         f"(site design: the 'Tables on phones' section of docs/stylesheets/extra.css must stay screen-only).")
