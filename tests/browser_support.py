@@ -454,16 +454,17 @@ def search_results(page, query: str, base: str, timeout: float = 15_000) -> list
 # WCAG 2.x contrast of an element's text against what is really behind it: the element's own
 # background and every ancestor's, composited (semi-transparent tints included). Background
 # images are ignored; use it on text over flat colours. Call settle() first: a running colour
-# transition would be measured half-way.
+# transition would be measured half-way. An optional second argument names a pseudo-element
+# ('::before'): its text colour is measured against the element's background.
 
-CONTRAST_JS = """(el) => {
+CONTRAST_JS = """(el, pseudo) => {
   const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return [0, 0, 0, 0];
     const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
   const over = (top, under) => { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); };
   const chain = []; for (let a = el; a; a = a.parentElement) chain.unshift(a);
   let bg = [255, 255, 255, 1];
   for (const a of chain) bg = over(parse(getComputedStyle(a).backgroundColor), bg);
-  const fg = over(parse(getComputedStyle(el).color), bg);
+  const fg = over(parse(getComputedStyle(el, pseudo || null).color), bg);
   const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
     return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
   const hex = c => '#' + c.slice(0, 3).map(v => Math.round(v).toString(16).padStart(2, '0')).join('');

@@ -382,18 +382,29 @@ def test_exports_hook_before_citations_hook_fails(tmp_path):
 
 @pytest.mark.browser
 def test_evidence_tables_scroll_in_their_own_box_and_print_within_the_page(browser, base_url):
-    page = browser.new_page(viewport={"width": 360, "height": 800})
+    """Desktop: a table wider than the text scrolls in its own box, not the page. Phone: each row is
+    a card that fits the screen (tests/test_tables.py checks every cell of every table). Print:
+    within the page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         page.goto(base_url + "evidence/")
         measure = """() => ({page: document.documentElement.scrollWidth, view: window.innerWidth,
             tables: [...document.querySelectorAll('.evidence-tables table')].map(t => {
               let box = t; while (box && box.scrollWidth <= box.clientWidth + 1) box = box.parentElement;
-              return {wide: t.scrollWidth, scroller: box ? box.className || box.tagName : null}; })})"""
+              return {wide: t.scrollWidth, right: t.getBoundingClientRect().right,
+                      scroller: box ? box.className || box.tagName : null}; })})"""
+        desktop = page.evaluate(measure)
+        assert desktop["page"] <= desktop["view"], f"evidence page scrolls sideways on a desktop: {desktop}"
+        assert any(t["wide"] > 1000 for t in desktop["tables"]), f"expected wide evidence tables: {desktop}"
+        for table in desktop["tables"]:
+            assert table["wide"] <= 1000 or table["scroller"] not in (None, "HTML", "BODY"), (
+                f"a wide evidence table must scroll inside its own box: {table}")
+        page.set_viewport_size({"width": 360, "height": 800})
         phone = page.evaluate(measure)
         assert phone["page"] <= phone["view"], f"evidence page scrolls sideways on a phone: {phone}"
         for table in phone["tables"]:
-            assert table["wide"] > 360 and table["scroller"] not in (None, "HTML", "BODY"), (
-                f"a wide evidence table must scroll inside its own box: {table}")
+            assert table["wide"] <= 360 and table["right"] <= 360, (
+                f"on a phone an evidence table must fit the screen as cards: {table}")
         page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
         page.emulate_media(media="print")
         printed = page.evaluate("""() => [...document.querySelectorAll('.evidence-tables table')].map(
