@@ -173,8 +173,13 @@ def test_every_glossary_term_finds_every_page_that_uses_it(search_page, base_url
 
 
 @pytest.mark.browser
-def test_american_spellings_find_the_same_pages_as_british_ones(search_page, base_url, synonym_groups):
-    problems = spelling_problems(search_page, base_url, REPORTED, synonym_groups)
+def test_american_spellings_find_the_same_pages_as_british_ones(search_page, base_url, site, synonym_groups):
+    # A reported word the guide no longer uses (anaemia, after the 2026 corrections) cannot be
+    # searched for; the synonyms file keeps it for when a page uses it again.
+    used = set().union(*words_by_page(site).values())
+    pairs = {us: uk for us, uk in REPORTED.items() if uk in used}
+    assert len(pairs) >= 2, f"only {sorted(pairs)} of the reported words are still on a page: update REPORTED"
+    problems = spelling_problems(search_page, base_url, pairs, synonym_groups)
     assert not problems, "\n".join(problems)
 
 
