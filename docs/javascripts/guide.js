@@ -8,7 +8,11 @@
    2. Palette switch: Material shows one of three radio buttons' labels but checks none of the
       radios, so Shift+Tab landed on an invisible radio. The radio whose label is shown (the
       current palette) is checked, so Tab and Shift+Tab stop on the visible switch.
-   tests/test_browser.py and tests/test_accessibility.py check both. */
+   3. Closed toggles on arrival: the menu and search toggles are hidden checkboxes. Material
+      marked them autocomplete="off" (invalid HTML; overrides/hooks/toggles.py drops it) so that
+      Firefox would not restore an open menu when a reader comes back to a page; they are
+      closed here as the page starts, before Material reads them.
+   tests/test_browser.py and tests/test_accessibility.py check 1 and 2. */
 (function () {
   "use strict";
 
@@ -46,6 +50,14 @@
     new MutationObserver(sync).observe(form, { subtree: true, attributes: true, attributeFilter: ["hidden"] });
   }
 
+  function closedToggles() {
+    ["__drawer", "__search"].forEach(function (id) {
+      var toggle = document.getElementById(id);
+      if (toggle && toggle.checked) toggle.checked = false;
+    });
+  }
+
+  closedToggles();
   menuButton();
   paletteSwitch();
 })();
