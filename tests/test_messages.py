@@ -232,3 +232,28 @@ def test_browser_failures_print_the_message_first_without_a_traceback():
     assert raw.startswith("The browser could not do a step of this test: Page.click: Timeout 10000ms exceeded."), raw
     assert len(raw.splitlines()) < 12, raw
     assert browser_failure_text(node, KeyError("x")) is None  # a bug in a test keeps its traceback
+
+
+# --- Template fixes (overrides/hooks/headings.py, overrides/hooks/toggles.py) -------------------
+
+def test_headings_hook_names_heading_and_permalink_and_stops_on_unknown_markup():
+    from mkdocs.exceptions import PluginError
+    headings = load_hook("headings")
+    html = ('<h2 id="risks">Risks of <abbr title="x">HSCT</abbr> &amp; MSC<a class="headerlink" href="#risks" '
+            'title="Link to this section">&para;</a></h2>')
+    out = headings.name_headings(html, "Link to this section", "docs/x.md")
+    assert out == ('<h2 id="risks" aria-label="Risks of HSCT &amp; MSC">Risks of <abbr title="x">HSCT</abbr> '
+                   '&amp; MSC<a class="headerlink" href="#risks" title="Link to this section: Risks of HSCT &amp; MSC" '
+                   'aria-label="Link to this section: Risks of HSCT &amp; MSC">&para;</a></h2>'), out
+    with pytest.raises(PluginError, match=r"docs/x.md has a heading permalink in a form this hook does not know"):
+        headings.name_headings('<h2 id="a">A<a class="headerlink" href="#a">#</a></h2>', "Link", "docs/x.md")
+
+
+def test_toggles_hook_drops_autocomplete_and_stops_on_a_changed_toggle():
+    from mkdocs.exceptions import PluginError
+    toggles = load_hook("toggles")
+    page = ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">\n'
+            '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">')
+    assert "autocomplete" not in toggles.drop_autocomplete(page, "docs/x.md")
+    with pytest.raises(PluginError, match=r"docs/x.md has Material's drawer toggle in a new form"):
+        toggles.drop_autocomplete('<input data-md-toggle="drawer" id="__drawer" type="checkbox">', "docs/x.md")
