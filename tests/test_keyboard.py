@@ -2,6 +2,9 @@
 
 * Headings and permalinks: a heading's accessible name is its text alone (no trailing "¶"), and
   each heading's permalink is named after its section ("Link to this section: Risks").
+* Glossary terms: the first use of a term on a page takes keyboard focus and shows its
+  definition in a readable tooltip (at least 0.8rem), on focus and on tap; Escape hides it; a
+  screen reader names it by the term and describes it by the definition.
 
 Accessible names come from Chromium's own accessibility tree (the Chrome DevTools Protocol's
 Accessibility.getFullAXTree), which is what screen readers are given. Each checker also runs
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import DESIGN, label_for, serve
+from browser_support import DESIGN, WaitFailed, label_for, serve, settle, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +106,113 @@ def test_heading_name_checker_fails_on_a_broken_page(reader_page, tmp_path):
     assert "permalink of the heading 'Risks' is not named 'Link to this section: Risks'" in problems, problems
     assert "1 link(s) are named only by a symbol ('¶')" in problems, problems
     assert "the heading 'Broken headings'" not in problems, problems
+
+
+# ----------------------------------------------------------------------------- glossary terms
+
+MIN_TOOLTIP_PX = 16  # 0.8rem at Material's 20 px root size; the page text is 0.85rem (17 px)
+TOOLTIP_JS = r"""() => {
+  const el = document.activeElement, t = document.querySelector('.md-tooltip2--active[role=tooltip]');
+  const inner = t && t.querySelector('.md-tooltip2__inner');
+  const r = inner && inner.getBoundingClientRect();
+  return {focused: el && el !== document.body ? el.outerHTML.slice(0, 90) : null,
+          term: el && el.matches('abbr') ? el.textContent : null,
+          outline: el ? getComputedStyle(el).outlineStyle : null,
+          tooltip: t ? t.textContent.trim() : null, opacity: t ? getComputedStyle(t).opacity : null,
+          px: inner ? parseFloat(getComputedStyle(inner).fontSize) : null,
+          shown: !!(r && r.width > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth),
+          describedby: el ? el.getAttribute('aria-describedby') : null};
+}"""
+
+
+def focused_ax_node(page) -> dict:
+    """{role, name, description} Chromium gives a screen reader for the focused element."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        for node in cdp.send("Accessibility.getFullAXTree")["nodes"]:
+            props = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+            if props.get("focused") and node.get("role", {}).get("value") != "RootWebArea":
+                return {k: (node.get(k) or {}).get("value") for k in ("role", "name", "description")}
+    finally:
+        cdp.detach()
+    return {}
+
+
+def tooltip_problems(page, label: str, how: str, definition: str) -> list[str]:
+    """The tooltip for the focused (or tapped) term: shown, readable, with the definition."""
+    try:
+        wait_until(page, "() => { const t = document.querySelector('.md-tooltip2--active[role=tooltip]');"
+                         " return t && getComputedStyle(t).opacity === '1'; }",
+                   f"the definition to show after {how}", TOOLTIP_JS, timeout=5_000)
+    except WaitFailed as exc:
+        return [f"{label}: {how} shows no definition ({DESIGN}).\n    {exc}"]
+    settle(page, "the tooltip to finish appearing")
+    state = page.evaluate(TOOLTIP_JS)
+    problems = []
+    if " ".join(state["tooltip"].split()) != " ".join(definition.split()):
+        problems.append(f"{label}: after {how} the tooltip says {state['tooltip']!r}, not the definition "
+                        f"{definition!r} ({DESIGN}).")
+    if not state["shown"]:
+        problems.append(f"{label}: after {how} the tooltip is off-screen ({DESIGN}).")
+    if state["px"] < MIN_TOOLTIP_PX:
+        problems.append(f"{label}: the definition after {how} is {state['px']:g} px, smaller than {MIN_TOOLTIP_PX} px "
+                        f"(0.8rem; the page text is 17 px). Fix the tooltip size in docs/stylesheets/extra.css.")
+    return problems
+
+
+def test_glossary_term_takes_focus_and_shows_its_definition(browser, base_url):
+    path, width = "hsct/", 390
+    label = label_for(path, width)
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    problems = []
+    try:
+        page.goto(base_url + path, wait_until="load")
+        first = page.evaluate("""() => { const a = document.querySelector('article abbr[title]');
+            return a && {term: a.textContent, definition: a.getAttribute('title')}; }""")
+        assert first, f"{label}: no glossary term in the page's text; choose another page in tests/test_keyboard.py."
+        page.locator("article h1").focus()
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.matches('article abbr')"):
+                break
+        else:
+            state = page.evaluate(TOOLTIP_JS)
+            pytest.fail(f"{label}: no glossary term in the text takes keyboard focus within 40 Tab presses from the "
+                        f"title (the first is {first['term']!r}; focus is on {state['focused']}) ({DESIGN}).",
+                        pytrace=False)
+        state = page.evaluate(TOOLTIP_JS)
+        if state["term"] != first["term"]:
+            problems.append(f"{label}: Tab reached the term {state['term']!r} before the page's first term "
+                            f"{first['term']!r}.")
+        if state["outline"] in (None, "none"):
+            problems.append(f"{label}: the focused term {state['term']!r} shows no focus outline ({DESIGN}).")
+        problems += tooltip_problems(page, label, f"Tab to the term {first['term']!r}", first["definition"])
+        page.keyboard.press("Escape")  # WCAG 1.4.13: dismissible without moving focus
+        hidden = page.evaluate("""() => { const t = document.querySelector('.md-tooltip2--active[role=tooltip]');
+            return !t || getComputedStyle(t).visibility === 'hidden'; }""")
+        if not hidden or not page.evaluate("() => document.activeElement.matches('article abbr')"):
+            problems.append(f"{label}: Escape does not hide the definition, or moves focus off the term "
+                            f"(WCAG 1.4.13; docs/javascripts/guide.js).")
+        node = focused_ax_node(page)
+        if node.get("name") != first["term"] or " ".join((node.get("description") or "").split()) != \
+                " ".join(first["definition"].split()):
+            problems.append(f"{label}: a screen reader names the focused term {node.get('name')!r} and describes it "
+                            f"{node.get('description')!r}; it should be named {first['term']!r} and described by "
+                            f"its definition ({DESIGN}).")
+    finally:
+        context.close()
+    # A phone: tapping a term shows its meaning too.
+    context = browser.new_context(viewport={"width": width, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url + path, wait_until="load")
+        term = page.locator("article p abbr[title]").first
+        term.scroll_into_view_if_needed()
+        definition = term.get_attribute("title")
+        word = term.inner_text()
+        term.tap()
+        problems += tooltip_problems(page, label + " touch", f"a tap on the term {word!r}", definition)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)

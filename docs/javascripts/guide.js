@@ -12,7 +12,9 @@
       marked them autocomplete="off" (invalid HTML; overrides/hooks/toggles.py drops it) so that
       Firefox would not restore an open menu when a reader comes back to a page; they are
       closed here as the page starts, before Material reads them.
-   tests/test_browser.py and tests/test_accessibility.py check 1 and 2. */
+   4. Escape hides a tooltip (a glossary term's definition) without moving focus (WCAG 1.4.13:
+      content shown on hover or focus can be dismissed); it comes back on the next focus or hover.
+   tests/test_browser.py and tests/test_accessibility.py check 1 and 2; tests/test_keyboard.py 4. */
 (function () {
   "use strict";
 
@@ -57,7 +59,24 @@
     });
   }
 
+  function dismissibleTooltips() {
+    function reset() {
+      var hidden = document.querySelectorAll(".md-tooltip2.guide-dismissed");
+      for (var i = 0; i < hidden.length; i++) hidden[i].classList.remove("guide-dismissed");
+    }
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var shown = document.querySelectorAll(".md-tooltip2--active");
+      for (var i = 0; i < shown.length; i++) shown[i].classList.add("guide-dismissed");
+    });
+    document.addEventListener("focusin", reset);
+    document.addEventListener("pointerover", function (event) {
+      if (event.target.closest && event.target.closest("[title], [aria-describedby]")) reset();
+    });
+  }
+
   closedToggles();
+  dismissibleTooltips();
   menuButton();
   paletteSwitch();
 })();
