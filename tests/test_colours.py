@@ -169,3 +169,139 @@ def test_link_state_checker_fails_on_a_broken_page(browser, tmp_path):
     assert "focus: #526cfe on #ffffff is 4.26:1" in text and "visited: #9c9cff on #ffffff" in text, text
     assert "rest:" not in text, text
     assert "no missing link (#nothing) on the page to measure" in text, text
+
+
+# ----------------------------------------------------------------------------- forced colours
+
+# How an element looks, in the properties forced colours leave meaningful: its text and
+# background colours (backgrounds composited over the page), border, outline, weight, underline.
+LOOK_JS = r"""(el) => {
+  const parse = c => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return [0, 0, 0, 0];
+    const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const over = (t, u) => [0, 1, 2].map(i => t[i] * t[3] + u[i] * (1 - t[3])).concat([1]);
+  const hex = c => '#' + c.slice(0, 3).map(v => Math.round(v).toString(16).padStart(2, '0')).join('');
+  const chain = []; for (let a = el; a; a = a.parentElement) chain.unshift(a);
+  let bg = [255, 255, 255, 1]; for (const a of chain) bg = over(parse(getComputedStyle(a).backgroundColor), bg);
+  const s = getComputedStyle(el);
+  const side = p => s[p + 'Width'] === '0px' || s[p + 'Style'] === 'none' ? 'none' : `${s[p + 'Width']} ${s[p + 'Style']} ${hex(over(parse(s[p + 'Color']), bg))}`;
+  return {text: hex(over(parse(s.color), bg)), background: hex(bg),
+          border: ['borderTop', 'borderRight', 'borderBottom', 'borderLeft'].map(side).join(' / '),
+          outline: s.outlineStyle === 'none' ? 'none' : `${s.outlineWidth} ${s.outlineStyle}`,
+          weight: s.fontWeight, underline: s.textDecorationLine};
+}"""
+# An icon drawn by a CSS mask on ::before or ::after: its colour against what is behind it.
+ICON_JS = r"""([el, pseudo]) => {
+  const parse = c => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return [0, 0, 0, 0];
+    const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const over = (t, u) => [0, 1, 2].map(i => t[i] * t[3] + u[i] * (1 - t[3])).concat([1]);
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const hex = c => '#' + c.slice(0, 3).map(v => Math.round(v).toString(16).padStart(2, '0')).join('');
+  const chain = []; for (let a = el; a; a = a.parentElement) chain.unshift(a);
+  let bg = [255, 255, 255, 1]; for (const a of chain) bg = over(parse(getComputedStyle(a).backgroundColor), bg);
+  const s = getComputedStyle(el, pseudo), mask = s.maskImage || s.webkitMaskImage || 'none';
+  const icon = over(parse(s.backgroundColor), bg), [l1, l2] = [lum(icon), lum(bg)].sort((a, b) => b - a);
+  return {drawn: s.content !== 'none' && mask !== 'none' && s.display !== 'none', icon: hex(icon), behind: hex(bg),
+          ratio: Math.round((l1 + 0.05) / (l2 + 0.05) * 100) / 100};
+}"""
+FORCED_ICONS = {
+    "the key-points box icon": (".admonition.key-points > .admonition-title", "::before"),
+    "the urgent box icon": (".admonition.help-urgent > .admonition-title", "::before"),
+    "the soon box icon": (".admonition.help-soon > .admonition-title", "::before"),
+    "the 'How to cite' disclosure triangle": (".page-furniture details > summary", "::after"),
+}
+
+
+def forced_colour_problems(page, label: str, tabs: bool, icons: dict, nav: bool) -> list[str]:
+    """What disappears under forced colours on the loaded page (see the module docstring)."""
+    problems = []
+    if tabs:
+        labels = page.locator(".tabbed-set").first.locator(".tabbed-labels > label")
+        chosen_at = page.evaluate("""() => [...document.querySelector('.tabbed-set').querySelectorAll(':scope > input')]
+            .findIndex(i => i.checked)""")
+        if labels.count() < 2 or chosen_at < 0:
+            problems.append(f"{label}: no tab set with a chosen tab and another one to compare.")
+        else:
+            chosen = labels.nth(chosen_at).evaluate(LOOK_JS)
+            other = labels.nth(1 if chosen_at == 0 else 0).evaluate(LOOK_JS)
+            if chosen == other:
+                problems.append(f"{label}: in forced colours the chosen tab looks exactly like the others ({DESIGN}).\n"
+                                f"    both: {chosen}\n    fix: an @media (forced-colors: active) rule with system "
+                                "colours (Highlight, CanvasText) or a border or weight that does not rely on colour.")
+    for what, (selector, pseudo) in icons.items():
+        if not page.locator(selector).count():
+            problems.append(f"{label}: {what} ({selector}) is not on the page; update FORCED_ICONS in tests/test_colours.py.")
+            continue
+        icon = page.evaluate("([s, p]) => (" + ICON_JS + ")([document.querySelector(s), p])", [selector, pseudo])
+        if not icon["drawn"] or icon["ratio"] < MIN_GRAPHIC:
+            problems.append(f"{label}: in forced colours {what} vanishes: {icon['icon']} on {icon['behind']} is "
+                            f"{icon['ratio']}:1, under {MIN_GRAPHIC}:1 ({DESIGN}; fix: give the {pseudo} icon a system "
+                            "colour such as CanvasText, with forced-color-adjust: none).")
+    if nav:
+        current = page.locator(".md-sidebar--primary a.md-nav__link--active[href]")
+        marked = page.locator(".md-sidebar--primary [aria-current='page']")
+        if marked.count() != 1 or not current.count() or \
+                marked.first.evaluate("el => el.classList.contains('md-nav__link--active')") is not True:
+            problems.append(f"{label}: the link to the current page in the navigation does not carry "
+                            f"aria-current=\"page\" ({marked.count()} element(s) do) ({DESIGN}: overrides/main.html).")
+        if current.count():
+            mine = current.first.evaluate(LOOK_JS)
+            other = page.locator(".md-sidebar--primary a.md-nav__link[href]:not(.md-nav__link--active)").first
+            if mine == other.evaluate(LOOK_JS):
+                problems.append(f"{label}: in forced colours the current page in the navigation looks like every "
+                                f"other link ({DESIGN}).\n    both: {mine}")
+    return problems
+
+
+def test_forced_colours_keep_tabs_icons_and_the_current_page_apart(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, forced_colors="active")
+    page = context.new_page()
+    problems = []
+    try:
+        page.goto(base_url + "compare-options/", wait_until="load")
+        settle(page)
+        problems += forced_colour_problems(page, label_for("compare-options/", 1280, "forced colours"), tabs=True,
+                                           icons={k: v for k, v in FORCED_ICONS.items() if "box" not in k or "key" in k},
+                                           nav=True)
+        page.goto(base_url + "hsct/", wait_until="load")
+        settle(page)
+        problems += forced_colour_problems(page, label_for("hsct/", 1280, "forced colours"), tabs=False,
+                                           icons=FORCED_ICONS, nav=True)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+_ICON = "url('data:image/svg+xml;charset=utf-8,<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\"><path d=\"M2 2h20v20H2z\"/></svg>')"
+_BROKEN_FORCED = """<!doctype html><html lang="en"><head><title>Forced</title><style>
+.tabbed-labels > label { border: 1px solid #999; } input:checked + input + .tabbed-labels > label:first-child { background: #dde; }
+.admonition-title::before, summary::after { content: ""; display: inline-block; width: 1em; height: 1em;
+  background-color: #1a4f9c; mask-image: ICON; }
+.md-nav__link--active { color: #4051b5; }
+</style></head><body>
+<nav class="md-sidebar--primary"><a class="md-nav__link" href="#a">Home</a>
+<a class="md-nav__link md-nav__link--active" href="#b">This page</a></nav>
+<main><article><div class="tabbed-set"><input type="radio" name="t" id="t1" checked><input type="radio" name="t" id="t2">
+<div class="tabbed-labels"><label for="t1">One</label><label for="t2">Two</label></div></div>
+<div class="admonition key-points"><p class="admonition-title">Key points</p><p>Text.</p></div>
+<div class="page-furniture"><details><summary>How to cite</summary><p>Cite it.</p></details></div>
+</article></main></body></html>""".replace("ICON", _ICON)
+
+
+def test_forced_colour_checker_fails_on_a_broken_page(browser, tmp_path):
+    (tmp_path / "forced").mkdir()
+    (tmp_path / "forced" / "index.html").write_text(_BROKEN_FORCED, encoding="utf-8")
+    context = browser.new_context(forced_colors="active")
+    try:
+        with serve(tmp_path) as url:
+            page = context.new_page()
+            page.goto(url + "forced/", wait_until="load")
+            icons = {k: v for k, v in FORCED_ICONS.items() if "key" in k or "cite" in k}
+            problems = "\n".join(forced_colour_problems(page, "docs/forced.md [/forced/, forced colours, 1280px]",
+                                                        tabs=True, icons=icons, nav=True))
+    finally:
+        context.close()
+    assert "the chosen tab looks exactly like the others" in problems, problems
+    assert "the key-points box icon vanishes" in problems and "disclosure triangle vanishes" in problems, problems
+    assert 'does not carry aria-current="page" (0 element(s) do)' in problems, problems
+    assert "the current page in the navigation looks like every other link" in problems, problems
