@@ -5,6 +5,10 @@
 * Glossary terms: the first use of a term on a page takes keyboard focus and shows its
   definition in a readable tooltip (at least 0.8rem), on focus and on tap; Escape hides it; a
   screen reader names it by the term and describes it by the definition.
+* Search: the count of results ("6 matching documents") is in a polite live region, so a screen
+  reader announces it; the keys that move through the results are written under the count and
+  describe the search field (aria-describedby); Tab out of the search never lands on something
+  unseen.
 
 Accessible names come from Chromium's own accessibility tree (the Chrome DevTools Protocol's
 Accessibility.getFullAXTree), which is what screen readers are given. Each checker also runs
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import DESIGN, WaitFailed, label_for, serve, settle, wait_until
+from browser_support import DESIGN, WaitFailed, label_for, open_search, serve, settle, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -216,3 +220,87 @@ def test_glossary_term_takes_focus_and_shows_its_definition(browser, base_url):
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------- search
+
+SEARCH_A11Y_JS = r"""() => {
+  const input = document.querySelector('.md-search__input'), meta = document.querySelector('.md-search-result__meta');
+  const ids = (input && input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+  const hints = ids.map(id => document.getElementById(id)).filter(Boolean);
+  const seen = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+                      return r.width > 0 && r.height > 0 && s.visibility === 'visible' && s.display !== 'none'; };
+  const live = meta && (meta.closest('[aria-live]') || null);
+  return {count: meta ? meta.textContent.trim() : null,
+          live: live ? live.getAttribute('aria-live') : (meta && meta.getAttribute('role') === 'status' ? 'polite (role=status)' : null),
+          hint: hints.map(h => h.textContent.trim()).join(' '), hint_seen: hints.some(seen)};
+}"""
+
+
+def search_announcement_problems(page, label: str, query: str, hint_visible: bool = True) -> list[str]:
+    """The result count is a polite live region; the keys are explained, visibly and to screen readers."""
+    try:
+        open_search(page, query)
+    except WaitFailed as exc:
+        return [f"{label}: searching for {query!r} showed no results. {exc}"]
+    state = page.evaluate(SEARCH_A11Y_JS)
+    problems = []
+    if not state["live"] or not state["live"].startswith("polite"):
+        problems.append(f"{label}: the result count {state['count']!r} is not in a polite live region "
+                        f"(aria-live=\"polite\"), so screen readers do not announce it ({DESIGN}: the header block "
+                        "in overrides/main.html).")
+    if "arrow" not in state["hint"].lower():
+        problems.append(f"{label}: the search field is not described by a hint that says how to move through the "
+                        f"results with the arrow keys (aria-describedby: {state['hint']!r}) ({DESIGN}).")
+    elif hint_visible and not state["hint_seen"]:
+        problems.append(f"{label}: the hint {state['hint']!r} is not visible while the results are shown ({DESIGN}).")
+    return problems
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_search_count_is_announced_and_the_keys_are_explained(browser, base_url, width):
+    from test_browser import FOCUS_JS, focus_problem  # the focus checks the other keyboard tests use
+    label = label_for("", width)
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(base_url, wait_until="load")
+        problems = search_announcement_problems(page, label, "kidney")
+        # Material closes the search on Tab: focus must then land on something one can see.
+        page.keyboard.press("Tab")
+        wait_until(page, "() => !document.getElementById('__search').checked && "
+                         "document.getAnimations().every(a => a.playState !== 'running')",
+                   "the search to close after Tab", "() => document.activeElement.outerHTML.slice(0, 80)")
+        problem = focus_problem(label + " Tab out of the search", page.evaluate(FOCUS_JS))
+        if problem:
+            problems.append(problem)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+_BROKEN_SEARCH = """<!doctype html><html lang="en"><head><title>Search</title></head><body>
+<input type="checkbox" id="__search"><form><input class="md-search__input" name="query"></form>
+<div class="md-search-result__meta">Type to start searching</div><ol class="results"></ol>
+<script src="search.js"></script></body></html>"""
+_BROKEN_SEARCH_JS = """document.addEventListener('keydown', e => { if (e.key === '/') { e.preventDefault();
+  document.getElementById('__search').checked = true; document.querySelector('.md-search__input').focus(); } });
+document.querySelector('.md-search__input').addEventListener('input', e => {
+  document.querySelector('.md-search-result__meta').textContent = '1 matching document';
+  document.querySelector('.results').innerHTML = '<li class="md-search-result__item"><a class="md-search-result__link" href="./?h=' + e.target.value + '">Result</a></li>';
+});"""
+
+
+def test_search_announcement_checker_fails_on_a_broken_page(browser, tmp_path):
+    (tmp_path / "index.html").write_text(_BROKEN_SEARCH, encoding="utf-8")
+    (tmp_path / "search.js").write_text(_BROKEN_SEARCH_JS, encoding="utf-8")
+    context = browser.new_context()
+    try:
+        with serve(tmp_path) as url:
+            page = context.new_page()
+            page.goto(url, wait_until="load")
+            problems = "\n".join(search_announcement_problems(page, "docs/index.md [/, light, 1280px]", "kidney"))
+    finally:
+        context.close()
+    assert "the result count '1 matching document' is not in a polite live region" in problems, problems
+    assert "is not described by a hint that says how to move through the results" in problems, problems
