@@ -1,5 +1,10 @@
 """Keyboard and screen readers, in a real Chromium: what a keyboard-only or screen-reader user meets.
 
+* The menu (the navigation drawer of phones and of screens up to 1219 px, a desktop at 110%
+  zoom): opened from the keyboard, every Tab stop in it can be seen (the element under the
+  centre of the focused link is the link), focus stays in the menu until it is closed, and
+  Escape closes it and puts focus back on the menu button. Without JavaScript no focus trap is
+  possible, but still no link in the open menu may be hidden.
 * Headings and permalinks: a heading's accessible name is its text alone (no trailing "¶"), and
   each heading's permalink is named after its section ("Link to this section: Risks").
 * Glossary terms: the first use of a term on a page takes keyboard focus and shows its
@@ -304,3 +309,192 @@ def test_search_announcement_checker_fails_on_a_broken_page(browser, tmp_path):
         context.close()
     assert "the result count '1 matching document' is not in a polite live region" in problems, problems
     assert "is not described by a hint that says how to move through the results" in problems, problems
+
+
+# ----------------------------------------------------------------------------- the menu (drawer)
+
+DRAWER_SIZES = [(390, 844), (1000, 800), (1219, 800)]
+DRAWER_OPEN_JS = """(open) => document.getElementById('__drawer').checked === open
+    && document.getAnimations().every(a => a.playState !== 'running')"""
+DRAWER_SHOW_JS = """() => ({menu_open: document.getElementById('__drawer').checked,
+    focus: document.activeElement.outerHTML.slice(0, 80)})"""
+# The focused element: is it in the drawer, and is it what is under its own centre?
+STOP_JS = r"""() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const inside = x >= 0 && y >= 0 && x < innerWidth && y < innerHeight && r.width > 0 && r.height > 0;
+  const top = inside ? document.elementFromPoint(x, y) : null;
+  let opacity = 1;
+  for (let a = el; a; a = a.parentElement) opacity *= parseFloat(getComputedStyle(a).opacity);
+  const name = e => (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().replace(/\s+/g, ' ').slice(0, 40);
+  return {name: name(el), in_drawer: !!el.closest('.md-sidebar--primary'), menu_button: el.matches('button.guide-menu'),
+          seen: !!top && (top === el || el.contains(top)) && opacity > 0.5, transparent: opacity <= 0.5,
+          covered_by: top && top !== el && !el.contains(top) ? [top.tagName.toLowerCase(), ...[...top.classList].slice(0, 2)].join('.') + (top.textContent.trim() ? ' "' + name(top) + '"' : '') : null,
+          key: (window.__guideStops = window.__guideStops || new WeakMap()).get(el)
+               || (window.__guideStops.set(el, (window.__guideStopCount = (window.__guideStopCount || 0) + 1)), window.__guideStopCount)};
+}"""
+# Every element in the open drawer that Tab can reach (no script needed: used without JavaScript too).
+DRAWER_FOCUSABLE_JS = r"""() => [...document.querySelectorAll('.md-sidebar--primary a[href], .md-sidebar--primary button, .md-sidebar--primary input:not([type=checkbox]):not([type=radio]), .md-sidebar--primary [tabindex]:not([tabindex="-1"])')]
+  .filter(e => { const s = getComputedStyle(e); return s.display !== 'none' && s.visibility === 'visible' && e.getClientRects().length; })
+  .map((e, i) => { e.setAttribute('data-guide-stop', i); return i; })"""
+
+
+def open_menu_with_keyboard(page, label: str) -> str | None:
+    """Tab to the menu button and press Enter; a problem, or None once the menu is open and still."""
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('aria-label') === 'Menu'"):
+            break
+    else:
+        return f"{label}: the menu button cannot be reached with Tab ({DESIGN})."
+    page.keyboard.press("Enter")
+    try:
+        wait_until(page, DRAWER_OPEN_JS, "the menu to open", DRAWER_SHOW_JS, arg=True)
+    except WaitFailed as exc:
+        return f"{label}: Enter on the menu button did not open the menu. {exc}"
+    return None
+
+
+def drawer_tab_problems(page, label: str, presses: int = 60) -> tuple[list[str], int]:
+    """Tab through the open menu: stops outside it before reaching it, stops one cannot see, and
+    focus leaving it again. (problems, stops in the menu)."""
+    before, hidden, left, seen_keys, stops = [], [], None, [], 0
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(STOP_JS)
+        if stop is None:
+            continue
+        if not stop["in_drawer"]:
+            if stops:
+                left = stop
+                break
+            before.append(stop["name"])
+            continue
+        if stop["key"] in seen_keys:  # back at the start: focus goes round the menu
+            break
+        seen_keys.append(stop["key"])
+        stops += 1
+        if not stop["seen"]:
+            settle(page, "the menu to stop moving after Tab")
+            stop = page.evaluate(STOP_JS)
+            if not stop["seen"]:
+                under = ("nothing: it is transparent" if stop["transparent"] else stop["covered_by"]
+                         or "nothing: it is off screen")
+                hidden.append(f"{stop['name']!r} (under {under})")
+    problems = []
+    if before:
+        problems.append(f"{label}: with the menu open, Tab first went to {before[:3]} behind it, not into the menu "
+                        f"({DESIGN}: docs/javascripts/guide.js).")
+    if hidden:
+        problems.append(f"{label}: {len(hidden)} of {stops} Tab stops in the open menu cannot be seen ({DESIGN}): "
+                        + "; ".join(hidden[:5]) + (" ..." if len(hidden) > 5 else ""))
+    if left:
+        problems.append(f"{label}: after {stops} stops Tab left the open menu for {left['name']!r} behind it; focus "
+                        f"must stay in the menu until it is closed ({DESIGN}: docs/javascripts/guide.js).")
+    return problems, stops
+
+
+def drawer_escape_problems(page, label: str) -> list[str]:
+    page.keyboard.press("Escape")
+    try:
+        wait_until(page, DRAWER_OPEN_JS, "the menu to close after Escape", DRAWER_SHOW_JS, arg=False)
+    except WaitFailed as exc:
+        return [f"{label}: Escape did not close the menu. {exc}"]
+    stop = page.evaluate(STOP_JS)
+    if not stop or not stop["menu_button"]:
+        return [f"{label}: after Escape focus is on {stop and stop['name']!r}, not the menu button ({DESIGN})."]
+    return []
+
+
+@pytest.mark.parametrize("size", DRAWER_SIZES, ids=lambda s: f"{s[0]}px")
+def test_menu_keeps_focus_visible_and_inside_until_closed(browser, base_url, size):
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    problems = []
+    try:
+        for path in ("hsct/", ""):
+            label = label_for(path, width)
+            page.goto(base_url + path, wait_until="load")
+            problem = open_menu_with_keyboard(page, label)
+            if problem:
+                problems.append(problem)
+                continue
+            found, stops = drawer_tab_problems(page, label)
+            problems += found
+            if stops < 10:
+                problems.append(f"{label}: only {stops} Tab stops in the open menu; expected every page of the guide.")
+            problems += drawer_escape_problems(page, label)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1000, 800)], ids=lambda s: f"{s[0]}px")
+def test_menu_without_javascript_hides_no_link(browser, base_url, size):
+    """No script, so no focus trap; but every link the open menu lets Tab reach must be visible."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=False)
+    page = context.new_page()
+    problems = []
+    try:
+        for path in ("hsct/", ""):
+            label = label_for(path, width) + " no-JS"
+            page.goto(base_url + path, wait_until="load")
+            page.locator('label.md-header__button[for="__drawer"]').click()
+            wait_until(page, DRAWER_OPEN_JS, "the menu to open without JavaScript", DRAWER_SHOW_JS, arg=True,
+                       scripts=False)
+            hidden = []
+            for index in page.evaluate(DRAWER_FOCUSABLE_JS):
+                page.locator(f"[data-guide-stop='{index}']").focus()
+                stop = page.evaluate(STOP_JS)
+                if not stop["seen"]:
+                    wait_until(page, "() => document.getAnimations().every(a => a.playState !== 'running')",
+                               "the menu to stop moving", scripts=False)
+                    stop = page.evaluate(STOP_JS)
+                    if not stop["seen"]:
+                        under = "nothing: it is transparent" if stop["transparent"] else stop["covered_by"] or "nothing"
+                        hidden.append(f"{stop['name']!r} (under {under})")
+            if hidden:
+                problems.append(f"{label}: {len(hidden)} links in the open menu take focus but cannot be seen "
+                                f"({DESIGN}): " + "; ".join(hidden[:5]))
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+_BROKEN_DRAWER_CSS = """body { margin: 0; } header { height: 48px; background: #ddd; }
+#__drawer { position: absolute; opacity: 0; } .drawer { position: fixed; top: 0; left: -250px; width: 240px; height: 100%; background: #fff; }
+#__drawer:checked ~ .drawer { left: 0; } .panel { position: absolute; inset: 0; background: #fff; }
+.panel.closed { transform: translateX(100%); opacity: 0; }"""
+_BROKEN_DRAWER = """<!doctype html><html lang="en"><head><title>Drawer</title><link rel="stylesheet" href="drawer.css"></head><body>
+<input type="checkbox" id="__drawer">
+<header><button class="guide-menu" aria-label="Menu" onclick="document.getElementById('__drawer').click()">Menu</button></header>
+<div class="drawer md-sidebar--primary"><nav><a href="#1">One</a> <a href="#2">Two</a>
+<div class="panel"><a href="#3">Three</a></div><div class="panel closed"><a href="#4">Four</a></div></nav></div>
+<main><a href="#5">A link behind the menu</a></main>
+<script src="drawer.js"></script></body></html>"""
+_BROKEN_DRAWER_JS = """document.addEventListener('keydown', e => { if (e.key === 'Escape') document.getElementById('__drawer').checked = false; });"""
+
+
+def test_menu_checkers_fail_on_a_broken_drawer(browser, tmp_path):
+    (tmp_path / "index.html").write_text(_BROKEN_DRAWER.replace(' onclick="document.getElementById(\'__drawer\').click()"', ""),
+                                         encoding="utf-8")
+    (tmp_path / "drawer.css").write_text(_BROKEN_DRAWER_CSS, encoding="utf-8")
+    (tmp_path / "drawer.js").write_text(_BROKEN_DRAWER_JS + "document.querySelector('.guide-menu').addEventListener("
+                                        "'click', () => document.getElementById('__drawer').click());", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        with serve(tmp_path) as url:
+            page = context.new_page()
+            page.goto(url, wait_until="load")
+            label = "docs/drawer.md [/, light, 390px]"
+            assert open_menu_with_keyboard(page, label) is None
+            problems = "\n".join(drawer_tab_problems(page, label)[0] + drawer_escape_problems(page, label))
+    finally:
+        context.close()
+    assert "3 of 4 Tab stops in the open menu cannot be seen" in problems, problems
+    assert "'One' (under a \"Three\")" in problems and "'Four' (under nothing: it is transparent)" in problems, problems
+    assert "after 4 stops Tab left the open menu for 'A link behind the menu'" in problems, problems
+    assert "after Escape focus is on 'A link behind the menu', not the menu button" in problems, problems

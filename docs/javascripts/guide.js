@@ -5,6 +5,9 @@
    1. Menu button: Material's menu button is a <label>, which Tab skips and which may not take
       role="button". A real <button> goes in its place (same look); it opens and closes the CSS
       drawer, and Escape closes it. extra.css hides the label and the closed drawer.
+      While the drawer is open (at widths where it is a drawer), focus stays in it: opening it
+      from the button moves focus to its first link, Tab after the last link goes back to the
+      first (Shift+Tab the other way), and closing it puts focus back on the button.
    2. Palette switch: Material shows one of three radio buttons' labels but checks none of the
       radios, so Shift+Tab landed on an invisible radio. The radio whose label is shown (the
       current palette) is checked, so Tab and Shift+Tab stop on the visible switch.
@@ -29,12 +32,38 @@
     button.innerHTML = label.innerHTML;
     label.classList.add("guide-menu-label");
     label.parentNode.insertBefore(button, label);
-    function sync() { button.setAttribute("aria-expanded", drawer.checked ? "true" : "false"); }
+    var sidebar = document.querySelector(".md-sidebar--primary");
+    var layout = window.matchMedia("(max-width: 76.234375em)");  // Material's drawer breakpoint
+    function stops() {  // what Tab can reach in the open drawer, in order
+      if (!sidebar) return [];
+      var found = sidebar.querySelectorAll('a[href], button, input:not([type="checkbox"]):not([type="radio"]), [tabindex]:not([tabindex="-1"])');
+      return Array.prototype.filter.call(found, function (el) {
+        var style = window.getComputedStyle(el);
+        return style.visibility === "visible" && style.display !== "none" && el.getClientRects().length > 0;
+      });
+    }
+    function sync() {
+      button.setAttribute("aria-expanded", drawer.checked ? "true" : "false");
+      if (!drawer.checked && sidebar && sidebar.contains(document.activeElement)) button.focus();
+    }
     sync();
     drawer.addEventListener("change", sync);
-    button.addEventListener("click", function () { drawer.click(); });
+    button.addEventListener("click", function () {
+      drawer.click();
+      var first = drawer.checked && layout.matches ? stops()[0] : null;
+      if (first) first.focus({ preventScroll: true });
+    });
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && drawer.checked) { drawer.click(); button.focus(); }
+      if (event.key === "Escape" && drawer.checked) { drawer.click(); button.focus(); return; }
+      if (event.key !== "Tab" || !drawer.checked || !layout.matches) return;
+      var list = stops();
+      if (!list.length) return;
+      var first = list[0], last = list[list.length - 1], here = document.activeElement;
+      var target = null;
+      if (!sidebar.contains(here)) target = event.shiftKey ? last : first;
+      else if (!event.shiftKey && here === last) target = first;
+      else if (event.shiftKey && here === first) target = last;
+      if (target) { event.preventDefault(); target.focus(); }
     });
   }
 
