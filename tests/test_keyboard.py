@@ -120,18 +120,20 @@ def test_heading_name_checker_fails_on_a_broken_page(reader_page, tmp_path):
 # ----------------------------------------------------------------------------- glossary terms
 
 MIN_TOOLTIP_PX = 16  # 0.8rem at Material's 20 px root size; the page text is 0.85rem (17 px)
+# The tooltip of the focused element: what its aria-describedby points to, with role="tooltip".
 TOOLTIP_JS = r"""() => {
-  const el = document.activeElement, t = document.querySelector('.md-tooltip2--active[role=tooltip]');
-  const inner = t && t.querySelector('.md-tooltip2__inner');
-  const r = inner && inner.getBoundingClientRect();
+  const el = document.activeElement;
+  const id = el ? el.getAttribute('aria-describedby') : null, t = id ? document.getElementById(id) : null;
+  const r = t && t.getBoundingClientRect(), s = t && getComputedStyle(t);
   return {focused: el && el !== document.body ? el.outerHTML.slice(0, 90) : null,
           term: el && el.matches('abbr') ? el.textContent : null,
           outline: el ? getComputedStyle(el).outlineStyle : null,
-          tooltip: t ? t.textContent.trim() : null, opacity: t ? getComputedStyle(t).opacity : null,
-          px: inner ? parseFloat(getComputedStyle(inner).fontSize) : null,
-          shown: !!(r && r.width > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth),
-          describedby: el ? el.getAttribute('aria-describedby') : null};
+          role: t ? t.getAttribute('role') : null, tooltip: t ? t.textContent.trim() : null,
+          px: s ? parseFloat(s.fontSize) : null,
+          shown: !!(r && r.width > 0 && r.height > 0 && s.visibility === 'visible' && s.display !== 'none'
+                    && parseFloat(s.opacity) > 0.5 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth)};
 }"""
+TOOLTIP_SHOWN_JS = "() => { const s = (" + TOOLTIP_JS + ")(); return s.shown && s.role === 'tooltip'; }"
 
 
 def focused_ax_node(page) -> dict:
@@ -150,9 +152,7 @@ def focused_ax_node(page) -> dict:
 def tooltip_problems(page, label: str, how: str, definition: str) -> list[str]:
     """The tooltip for the focused (or tapped) term: shown, readable, with the definition."""
     try:
-        wait_until(page, "() => { const t = document.querySelector('.md-tooltip2--active[role=tooltip]');"
-                         " return t && getComputedStyle(t).opacity === '1'; }",
-                   f"the definition to show after {how}", TOOLTIP_JS, timeout=5_000)
+        wait_until(page, TOOLTIP_SHOWN_JS, f"the definition to show after {how}", TOOLTIP_JS, timeout=5_000)
     except WaitFailed as exc:
         return [f"{label}: {how} shows no definition ({DESIGN}).\n    {exc}"]
     settle(page, "the tooltip to finish appearing")
@@ -163,6 +163,9 @@ def tooltip_problems(page, label: str, how: str, definition: str) -> list[str]:
                         f"{definition!r} ({DESIGN}).")
     if not state["shown"]:
         problems.append(f"{label}: after {how} the tooltip is off-screen ({DESIGN}).")
+    if page.evaluate("() => document.activeElement.hasAttribute('title')"):
+        problems.append(f"{label}: after {how} the term keeps its title while its definition shows, so a second, "
+                        "native tooltip appears on hover (docs/javascripts/guide.js).")
     if state["px"] < MIN_TOOLTIP_PX:
         problems.append(f"{label}: the definition after {how} is {state['px']:g} px, smaller than {MIN_TOOLTIP_PX} px "
                         f"(0.8rem; the page text is 17 px). Fix the tooltip size in docs/stylesheets/extra.css.")
@@ -198,11 +201,13 @@ def test_glossary_term_takes_focus_and_shows_its_definition(browser, base_url):
             problems.append(f"{label}: the focused term {state['term']!r} shows no focus outline ({DESIGN}).")
         problems += tooltip_problems(page, label, f"Tab to the term {first['term']!r}", first["definition"])
         page.keyboard.press("Escape")  # WCAG 1.4.13: dismissible without moving focus
-        hidden = page.evaluate("""() => { const t = document.querySelector('.md-tooltip2--active[role=tooltip]');
-            return !t || getComputedStyle(t).visibility === 'hidden'; }""")
+        hidden = not page.evaluate(TOOLTIP_JS)["shown"]
         if not hidden or not page.evaluate("() => document.activeElement.matches('article abbr')"):
             problems.append(f"{label}: Escape does not hide the definition, or moves focus off the term "
                             f"(WCAG 1.4.13; docs/javascripts/guide.js).")
+        page.keyboard.press("Shift+Tab")  # away and back: the definition shows again
+        page.keyboard.press("Tab")
+        problems += tooltip_problems(page, label, f"Tab back to the term {first['term']!r}", first["definition"])
         node = focused_ax_node(page)
         if node.get("name") != first["term"] or " ".join((node.get("description") or "").split()) != \
                 " ".join(first["definition"].split()):

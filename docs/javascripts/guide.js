@@ -15,9 +15,14 @@
       marked them autocomplete="off" (invalid HTML; overrides/hooks/toggles.py drops it) so that
       Firefox would not restore an open menu when a reader comes back to a page; they are
       closed here as the page starts, before Material reads them.
-   4. Escape hides a tooltip (a glossary term's definition) without moving focus (WCAG 1.4.13:
-      content shown on hover or focus can be dismissed); it comes back on the next focus or hover.
-   tests/test_browser.py and tests/test_accessibility.py check 1 and 2; tests/test_keyboard.py 4. */
+   4. Glossary terms: the first use of a term on a page is <abbr role="term" tabindex="0"
+      title="definition"> (overrides/hooks/glossary_terms.py). On focus, hover or tap one small
+      box (role="tooltip") shows the definition under the term and describes it
+      (aria-describedby); the title is set aside meanwhile, so no second, native tooltip shows.
+      Escape hides the box without moving focus, and the pointer can move onto it
+      (WCAG 1.4.13). One listener per event for the whole page: cheaper on a phone than
+      Material's content.tooltips, which set up every [title] element one by one.
+   tests/test_browser.py and tests/test_accessibility.py check 1 and 2; tests/test_keyboard.py 1 and 4. */
 (function () {
   "use strict";
 
@@ -88,24 +93,74 @@
     });
   }
 
-  function dismissibleTooltips() {
-    function reset() {
-      var hidden = document.querySelectorAll(".md-tooltip2.guide-dismissed");
-      for (var i = 0; i < hidden.length; i++) hidden[i].classList.remove("guide-dismissed");
+  function termTooltips() {
+    var TERM = 'abbr[role="term"]';
+    var tip = null, host = null;
+    function termOf(node) { return node && node.closest ? node.closest(TERM) : null; }
+    function place() {
+      var r = host.getBoundingClientRect(), t = tip.getBoundingClientRect(), gap = 8;
+      var width = document.documentElement.clientWidth;
+      var left = Math.max(gap, Math.min(r.left, width - t.width - gap));
+      var below = r.bottom + gap + t.height <= window.innerHeight || r.top - gap - t.height < 0;
+      tip.style.left = left + window.scrollX + "px";
+      tip.style.top = (below ? r.bottom + gap : r.top - gap - t.height) + window.scrollY + "px";
     }
+    function hide() {
+      if (!host) return;
+      host.setAttribute("title", host.getAttribute("data-guide-title"));
+      host.removeAttribute("data-guide-title");
+      host.removeAttribute("aria-describedby");
+      tip.hidden = true;
+      host = null;
+    }
+    function show(term) {
+      if (term !== host) {
+        var text = term.getAttribute("title");
+        if (!text) return;
+        hide();
+        if (!tip) {
+          tip = document.createElement("div");
+          tip.id = "guide-term-tip";
+          tip.className = "guide-tip";
+          tip.setAttribute("role", "tooltip");
+          document.body.appendChild(tip);
+          tip.addEventListener("mouseleave", function (event) {
+            if (host && !host.contains(event.relatedTarget) && document.activeElement !== host) hide();
+          });
+        }
+        host = term;
+        term.setAttribute("data-guide-title", text);
+        term.removeAttribute("title");
+        term.setAttribute("aria-describedby", tip.id);
+        tip.textContent = text;
+      }
+      tip.hidden = false;
+      place();
+    }
+    document.addEventListener("focusin", function (event) {
+      var term = termOf(event.target);
+      if (term) show(term); else if (host && !tip.contains(event.target)) hide();
+    });
+    document.addEventListener("focusout", function (event) {
+      if (host && event.target === host && !tip.contains(event.relatedTarget)) hide();
+    });
+    document.addEventListener("mouseover", function (event) {
+      var term = termOf(event.target);
+      if (term) show(term);
+    });
+    document.addEventListener("mouseout", function (event) {
+      if (!host || termOf(event.target) !== host || host.contains(event.relatedTarget)) return;
+      if (tip.contains(event.relatedTarget) || document.activeElement === host) return;
+      hide();
+    });
     document.addEventListener("keydown", function (event) {
-      if (event.key !== "Escape") return;
-      var shown = document.querySelectorAll(".md-tooltip2--active");
-      for (var i = 0; i < shown.length; i++) shown[i].classList.add("guide-dismissed");
+      if (event.key === "Escape" && host && !tip.hidden) tip.hidden = true;
     });
-    document.addEventListener("focusin", reset);
-    document.addEventListener("pointerover", function (event) {
-      if (event.target.closest && event.target.closest("[title], [aria-describedby]")) reset();
-    });
+    window.addEventListener("resize", function () { if (host && !tip.hidden) place(); });
   }
 
   closedToggles();
-  dismissibleTooltips();
+  termTooltips();
   menuButton();
   paletteSwitch();
 })();

@@ -8,8 +8,9 @@ with the keyboard, and a screen reader named each one by its whole definition, o
 
 * the first use of a term (terms that share a definition, like "flare" and "flares", count as
   one) becomes ``<abbr role="term" tabindex="0" title="definition">HSCT</abbr>``: it takes
-  keyboard focus, Material's tooltip (``content.tooltips``) shows the definition on focus,
-  hover or tap, and a screen reader names it "HSCT" and describes it by the definition;
+  keyboard focus, docs/javascripts/guide.js shows the definition on focus, hover or tap (the
+  title alone, without JavaScript), and a screen reader names it "HSCT" and describes it by
+  the definition;
 * every later use becomes the plain word;
 * a term inside a link, heading, summary, button, label or a definition list's term (``<dt>``,
   the Glossary page's own list) is always the plain word, and does not count as the first use:
