@@ -12,6 +12,9 @@ result valid on one page:
 * links within a page and links to other pages of the guide become links within the print
   page (``../hsct/#risks`` -> ``#hsct--risks``), and links to the home page are kept working.
 
+A page whose front matter says ``print: false`` is left out (the site map: its list of pages
+comes from a template, and the print page has every page anyway).
+
 It stops the build if the marker is missing from the print page, or if a page in the nav
 has not been rendered.
 """
@@ -77,7 +80,7 @@ def on_page_context(context, page, config, nav):
         return context
     if MARKER not in (page.content or ""):
         raise PluginError(f"docs/{PRINT_PAGE} must contain the marker {MARKER}")
-    pages = [p for p in nav.pages if p.file.src_uri != PRINT_PAGE]
+    pages = [p for p in nav.pages if p.file.src_uri != PRINT_PAGE and p.meta.get("print", True) is not False]
     by_url = {p.url: _slug(p.url) for p in pages}
     sections = []
     for other in pages:
