@@ -5,7 +5,8 @@ first use on a page may stay wrapped, as ``<abbr role="term" tabindex="0" title=
 keyboard user can reach it, Material's tooltip shows the definition on focus, hover or tap, and
 a screen reader names it by the term and describes it by the definition. Later uses are plain
 text, so nobody hears the definition again and again. On the print page each page of the guide
-(each ``section.print-section``) counts as a page. No term is wrapped inside a link, a heading,
+(each ``section.print-section``) counts as a page; the print hook also leaves the remaining
+ones plain (paper has no tooltips), which this allows ("one or fewer"). No term is wrapped inside a link, a heading,
 a summary, a button, a label or a definition list's term (overrides/hooks/glossary_terms.py).
 """
 from __future__ import annotations
