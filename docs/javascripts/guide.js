@@ -1,6 +1,7 @@
-/* The guide's own script: small keyboard fixes to Material's header. Self-hosted, so the
-   strict Content-Security-Policy ('self') allows it without a hash. Without JavaScript the
-   page still works: the menu is a CSS drawer and the palette switch is hidden (extra.css).
+/* The guide's own script: keyboard fixes to Material's header and menu, and the glossary
+   tooltips. Self-hosted, so the strict Content-Security-Policy ('self') allows it without a
+   hash. Without JavaScript the page still works: the menu is a CSS drawer, the palette switch
+   is hidden (extra.css) and a glossary term shows its definition as a plain title on hover.
 
    1. Menu button: Material's menu button is a <label>, which Tab skips and which may not take
       role="button". A real <button> goes in its place (same look); it opens and closes the CSS
@@ -14,7 +15,7 @@
    3. Closed toggles on arrival: the menu and search toggles are hidden checkboxes. Material
       marked them autocomplete="off" (invalid HTML; overrides/hooks/toggles.py drops it) so that
       Firefox would not restore an open menu when a reader comes back to a page; they are
-      closed here as the page starts, before Material reads them.
+      closed here as the page starts.
    4. Glossary terms: the first use of a term on a page is <abbr role="term" tabindex="0"
       title="definition"> (overrides/hooks/glossary_terms.py). On focus, hover or tap one small
       box (role="tooltip") shows the definition under the term and describes it
