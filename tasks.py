@@ -16,7 +16,9 @@
     python3 tasks.py --help              this list
 
 Each command creates (or reuses) the virtual environment .venv and installs the
-pinned dependencies from pyproject.toml, constrained by requirements.lock.
+pinned dependencies from pyproject.toml, constrained by requirements.lock. `test` also
+installs the Nu HTML Checker (vnu-jar, pinned in tools/vnu/package-lock.json) with
+`npm ci` when npm is there; it runs on Java from apt (default-jre-headless).
 Add --help after a command (python3 tasks.py serve --help) for its own options.
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -36,6 +39,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".installed-hash"
+VNU = ROOT / "tools" / "vnu"            # package.json + package-lock.json pin vnu-jar
 
 
 def _requirements(extras: bool = True) -> list[str]:
@@ -76,6 +80,33 @@ def ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_vnu() -> None:
+    """Install vnu-jar into tools/vnu/node_modules with `npm ci` when its lock file changed.
+
+    `npm ci` installs exactly what tools/vnu/package-lock.json pins; --ignore-scripts skips
+    vnu-jar's postinstall script, which would download a Java runtime (ours comes from apt).
+    Without npm, or when npm fails (offline), it prints one line and carries on:
+    tests/test_validity.py then skips with one line, or fails under REQUIRE_BROWSER=1 (CI).
+    """
+    lock = VNU / "package-lock.json"
+    stamp = VNU / "node_modules" / ".installed-hash"
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("Nu HTML Checker not installed: npm is missing (sudo apt-get install npm); "
+              "the HTML validity test will be skipped.", flush=True)
+        return
+    print("Installing the Nu HTML Checker (npm ci in tools/vnu) ...", flush=True)
+    proc = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], cwd=VNU)
+    if proc.returncode:
+        print("Nu HTML Checker not installed: `npm ci` failed in tools/vnu (see above); "
+              "the HTML validity test will be skipped.", flush=True)
+        return
+    stamp.write_text(wanted)
+
+
 def run(args: list[str]) -> int:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     child = subprocess.Popen(args, cwd=ROOT, env=env)
@@ -104,6 +135,7 @@ def main(argv: list[str]) -> int:
             return run([str(PY), str(ROOT / "scripts" / "build_offline.py"), *rest])
         return run([str(PY), "-m", "mkdocs", "build", "--strict", *rest])
     if command == "test":
+        ensure_vnu()
         return run([str(PY), "-m", "pytest", *rest])
     if command == "lock":
         frozen = subprocess.run(

@@ -309,6 +309,37 @@ def nojs_page_problems(page, label: str, min_nav_links: int) -> list[str]:
     return problems
 
 
+NOJS_SEARCH_JS = r"""() => {
+  const seen = e => { for (let a = e; a; a = a.parentElement) { const s = getComputedStyle(a);
+      if (s.display === 'none' || s.visibility === 'hidden') return false; }
+    const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth; };
+  const header = document.querySelector('header') || document.body;
+  const notes = [...header.querySelectorAll('p, div, span')].filter(e => seen(e)
+      && /search/i.test(e.textContent) && /javascript/i.test(e.textContent) && e.textContent.length < 200);
+  const note = notes[notes.length - 1];
+  const fields = [...document.querySelectorAll('input[type=text], input[type=search], input[name=query]')].filter(seen);
+  return {note: note ? note.textContent.trim().replace(/\s+/g, ' ') : null,
+          links: note ? [...note.querySelectorAll('a[href]')].filter(seen).map(a => ({text: a.textContent.trim(), href: a.href})) : [],
+          fields: fields.length};
+}"""
+
+
+def nojs_search_problems(page, label: str) -> list[str]:
+    """Without JavaScript the header says that search needs it, and links to all pages and the Glossary."""
+    info = page.evaluate(NOJS_SEARCH_JS)
+    if not info["note"]:
+        return [f"{label}: without JavaScript search is simply missing: no note in the header says it needs "
+                f"JavaScript ({DESIGN}: the header block in overrides/main.html)."]
+    problems = []
+    texts = " ".join(link["text"].lower() for link in info["links"])
+    if "glossary" not in texts or not any(w in texts for w in ("all pages", "site map")):
+        problems.append(f"{label}: the no-JavaScript search note {info['note']!r} must link to the list of all "
+                        f"pages and to the Glossary; it links to {[l['text'] for l in info['links']]} ({DESIGN}).")
+    if info["fields"]:
+        problems.append(f"{label}: without JavaScript a search field is still shown, which cannot work ({DESIGN}).")
+    return problems
+
+
 def csp_console_problems(label: str, violations: list[str], console: list[str]) -> list[str]:
     return ([f"{label}: the Content-Security-Policy blocked something ({DESIGN}).\n    {v}\n    fix: allow "
              f"it in overrides/partials/head-meta.html only if it is needed, or remove the inline code."
@@ -635,6 +666,32 @@ def test_every_page_works_without_javascript(browser, base_url, site_urls, site)
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("width", [320, 1280])
+def test_without_javascript_search_says_so_and_points_to_every_page(browser, base_url, site_urls, width):
+    """Where the search would be: a note that it needs JavaScript, with links to the list of every
+    page (the site map) and to the Glossary; the site map lists every page of the guide."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    problems = []
+    try:
+        for path in ("", "hsct/", "404.html"):
+            page.goto(base_url + path, wait_until="load")
+            problems += nojs_search_problems(page, label_of(path, width) + " no-JS")
+        page.goto(base_url + "hsct/", wait_until="load")
+        links = page.evaluate(NOJS_SEARCH_JS)["links"]
+        pages = next((l["href"] for l in links if "all pages" in l["text"].lower()), None)
+        if pages:
+            page.goto(pages, wait_until="load")
+            listed = set(page.evaluate("() => [...document.querySelectorAll('article a[href]')].map(a => a.href)"))
+            wanted = {base_url + p for p in site_urls if p not in ("404.html",)}
+            missing = sorted(u[len(base_url) - 1:] for u in wanted - listed if not u.endswith("/site-map/"))
+            if missing:
+                problems.append(f"no-JS: the list of all pages ({pages}) does not link to {missing} ({DESIGN}).")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
 # ----------------------------------------------------------------------------- broken fixtures
 
 _BROKEN_CSS = """
@@ -744,6 +801,8 @@ def test_keyboard_checkers_fail_on_a_broken_page(browser, broken_site):
         problems = "\n".join(nojs_page_problems(page, "docs/nojs.md no-JS", min_nav_links=3))
         assert "without JavaScript the main content is not shown" in problems, problems
         assert "only 0 navigation links are visible" in problems, problems
+        search = "\n".join(nojs_search_problems(page, "docs/nojs.md no-JS"))
+        assert "without JavaScript search is simply missing: no note in the header" in search, search
     finally:
         nojs.close()
 

@@ -269,3 +269,28 @@ def test_evidence_date_token_errors_name_the_line_and_the_fix():
     with pytest.raises(PluginError, match="mkdocs.yml: extra: evidence_checked is 'soon'. Write the day"):
         checked.checked_date({"extra": {"evidence_checked": "soon"}})
     assert checked.checked_date({"extra": {"evidence_checked": day}}) == day
+
+
+# --- Template fixes (overrides/hooks/headings.py, overrides/hooks/toggles.py) -------------------
+
+def test_headings_hook_names_heading_and_permalink_and_stops_on_unknown_markup():
+    from mkdocs.exceptions import PluginError
+    headings = load_hook("headings")
+    html = ('<h2 id="risks">Risks of <abbr title="x">HSCT</abbr> &amp; MSC<a class="headerlink" href="#risks" '
+            'title="Link to this section">&para;</a></h2>')
+    out = headings.name_headings(html, "Link to this section", "docs/x.md")
+    assert out == ('<h2 id="risks" aria-label="Risks of HSCT &amp; MSC">Risks of <abbr title="x">HSCT</abbr> '
+                   '&amp; MSC<a class="headerlink" href="#risks" title="Link to this section: Risks of HSCT &amp; MSC" '
+                   'aria-label="Link to this section: Risks of HSCT &amp; MSC">&para;</a></h2>'), out
+    with pytest.raises(PluginError, match=r"docs/x.md has a heading permalink in a form this hook does not know"):
+        headings.name_headings('<h2 id="a">A<a class="headerlink" href="#a">#</a></h2>', "Link", "docs/x.md")
+
+
+def test_toggles_hook_drops_autocomplete_and_stops_on_a_changed_toggle():
+    from mkdocs.exceptions import PluginError
+    toggles = load_hook("toggles")
+    page = ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">\n'
+            '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">')
+    assert "autocomplete" not in toggles.drop_autocomplete(page, "docs/x.md")
+    with pytest.raises(PluginError, match=r"docs/x.md has Material's drawer toggle in a new form"):
+        toggles.drop_autocomplete('<input data-md-toggle="drawer" id="__drawer" type="checkbox">', "docs/x.md")

@@ -1,17 +1,33 @@
-/* The guide's own script: small keyboard fixes to Material's header. Self-hosted, so the
-   strict Content-Security-Policy ('self') allows it without a hash. Without JavaScript the
-   page still works: the menu is a CSS drawer and the palette switch is hidden (extra.css).
+/* The guide's own script: keyboard fixes to Material's header and menu, and the glossary
+   tooltips. Self-hosted, so the strict Content-Security-Policy ('self') allows it without a
+   hash. Without JavaScript the page still works: the menu is a CSS drawer, the palette switch
+   is hidden (extra.css) and a glossary term shows its definition as a plain title on hover.
 
    1. Menu button: Material's menu button is a <label>, which Tab skips and which may not take
       role="button". A real <button> goes in its place (same look); it opens and closes the CSS
       drawer, and Escape closes it. extra.css hides the label and the closed drawer.
+      While the drawer is open (at widths where it is a drawer), focus stays in it: opening it
+      from the button moves focus to its first link, Tab after the last link goes back to the
+      first (Shift+Tab the other way), and closing it puts focus back on the button.
    2. Palette switch: Material shows one of three radio buttons' labels but checks none of the
       radios, so Shift+Tab landed on an invisible radio. The radio whose label is shown (the
       current palette) is checked, so Tab and Shift+Tab stop on the visible switch.
-   3. Moved page: a page left at an old address (overrides/partials/moved-page.html) links to the
+   3. Closed toggles on arrival: the menu and search toggles are hidden checkboxes. Material
+      marked them autocomplete="off" (invalid HTML; overrides/hooks/toggles.py drops it) so that
+      Firefox would not restore an open menu when a reader comes back to a page; they are
+      closed here as the page starts.
+   4. Glossary terms: the first use of a term on a page is <abbr role="term" tabindex="0"
+      title="definition"> (overrides/hooks/glossary_terms.py). On focus, hover or tap one small
+      box (role="tooltip") shows the definition under the term and describes it
+      (aria-describedby); the title is set aside meanwhile, so no second, native tooltip shows.
+      Escape hides the box without moving focus, and the pointer can move onto it
+      (WCAG 1.4.13). One listener per event for the whole page: cheaper on a phone than
+      Material's content.tooltips, which set up every [title] element one by one.
+   5. Moved page: a page left at an old address (overrides/partials/moved-page.html) links to the
       new address (the link marked data-moved-to). The script goes there at once, with the
       #section of the reader's link; without JavaScript the reader follows a link on that page.
-   tests/test_browser.py and tests/test_accessibility.py check 1 and 2, tests/test_furniture.py 3. */
+   tests/test_browser.py and tests/test_accessibility.py check 1 and 2; tests/test_keyboard.py 1 and 4;
+   tests/test_furniture.py 5. */
 (function () {
   "use strict";
 
@@ -26,12 +42,38 @@
     button.innerHTML = label.innerHTML;
     label.classList.add("guide-menu-label");
     label.parentNode.insertBefore(button, label);
-    function sync() { button.setAttribute("aria-expanded", drawer.checked ? "true" : "false"); }
+    var sidebar = document.querySelector(".md-sidebar--primary");
+    var layout = window.matchMedia("(max-width: 76.234375em)");  // Material's drawer breakpoint
+    function stops() {  // what Tab can reach in the open drawer, in order
+      if (!sidebar) return [];
+      var found = sidebar.querySelectorAll('a[href], button, input:not([type="checkbox"]):not([type="radio"]), [tabindex]:not([tabindex="-1"])');
+      return Array.prototype.filter.call(found, function (el) {
+        var style = window.getComputedStyle(el);
+        return style.visibility === "visible" && style.display !== "none" && el.getClientRects().length > 0;
+      });
+    }
+    function sync() {
+      button.setAttribute("aria-expanded", drawer.checked ? "true" : "false");
+      if (!drawer.checked && sidebar && sidebar.contains(document.activeElement)) button.focus();
+    }
     sync();
     drawer.addEventListener("change", sync);
-    button.addEventListener("click", function () { drawer.click(); });
+    button.addEventListener("click", function () {
+      drawer.click();
+      var first = drawer.checked && layout.matches ? stops()[0] : null;
+      if (first) first.focus({ preventScroll: true });
+    });
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && drawer.checked) { drawer.click(); button.focus(); }
+      if (event.key === "Escape" && drawer.checked) { drawer.click(); button.focus(); return; }
+      if (event.key !== "Tab" || !drawer.checked || !layout.matches) return;
+      var list = stops();
+      if (!list.length) return;
+      var first = list[0], last = list[list.length - 1], here = document.activeElement;
+      var target = null;
+      if (!sidebar.contains(here)) target = event.shiftKey ? last : first;
+      else if (!event.shiftKey && here === last) target = first;
+      else if (event.shiftKey && here === first) target = last;
+      if (target) { event.preventDefault(); target.focus(); }
     });
   }
 
@@ -58,7 +100,83 @@
     return true;
   }
 
+
+  function closedToggles() {
+    ["__drawer", "__search"].forEach(function (id) {
+      var toggle = document.getElementById(id);
+      if (toggle && toggle.checked) toggle.checked = false;
+    });
+  }
+
+  function termTooltips() {
+    var TERM = 'abbr[role="term"]';
+    var tip = null, host = null;
+    function termOf(node) { return node && node.closest ? node.closest(TERM) : null; }
+    function place() {
+      var r = host.getBoundingClientRect(), t = tip.getBoundingClientRect(), gap = 8;
+      var width = document.documentElement.clientWidth;
+      var left = Math.max(gap, Math.min(r.left, width - t.width - gap));
+      var below = r.bottom + gap + t.height <= window.innerHeight || r.top - gap - t.height < 0;
+      tip.style.left = left + window.scrollX + "px";
+      tip.style.top = (below ? r.bottom + gap : r.top - gap - t.height) + window.scrollY + "px";
+    }
+    function hide() {
+      if (!host) return;
+      host.setAttribute("title", host.getAttribute("data-guide-title"));
+      host.removeAttribute("data-guide-title");
+      host.removeAttribute("aria-describedby");
+      tip.hidden = true;
+      host = null;
+    }
+    function show(term) {
+      if (term !== host) {
+        var text = term.getAttribute("title");
+        if (!text) return;
+        hide();
+        if (!tip) {
+          tip = document.createElement("div");
+          tip.id = "guide-term-tip";
+          tip.className = "guide-tip";
+          tip.setAttribute("role", "tooltip");
+          document.body.appendChild(tip);
+          tip.addEventListener("mouseleave", function (event) {
+            if (host && !host.contains(event.relatedTarget) && document.activeElement !== host) hide();
+          });
+        }
+        host = term;
+        term.setAttribute("data-guide-title", text);
+        term.removeAttribute("title");
+        term.setAttribute("aria-describedby", tip.id);
+        tip.textContent = text;
+      }
+      tip.hidden = false;
+      place();
+    }
+    document.addEventListener("focusin", function (event) {
+      var term = termOf(event.target);
+      if (term) show(term); else if (host && !tip.contains(event.target)) hide();
+    });
+    document.addEventListener("focusout", function (event) {
+      if (host && event.target === host && !tip.contains(event.relatedTarget)) hide();
+    });
+    document.addEventListener("mouseover", function (event) {
+      var term = termOf(event.target);
+      if (term) show(term);
+    });
+    document.addEventListener("mouseout", function (event) {
+      if (!host || termOf(event.target) !== host || host.contains(event.relatedTarget)) return;
+      if (tip.contains(event.relatedTarget) || document.activeElement === host) return;
+      hide();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && host && !tip.hidden) tip.hidden = true;
+    });
+    window.addEventListener("resize", function () { if (host && !tip.hidden) place(); });
+  }
+
   if (movedPage()) return;
+  closedToggles();
+  termTooltips();
   menuButton();
   paletteSwitch();
 })();

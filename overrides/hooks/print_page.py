@@ -11,6 +11,12 @@ result valid on one page:
 * headings move down one level, so the print page keeps a single H1;
 * links within a page and links to other pages of the guide become links within the print
   page (``../hsct/#risks`` -> ``#hsct--risks``), and links to the home page are kept working.
+* the screen-only aids of each page are left out, as paper has no use for them and they made
+  the page slow to open on a phone: glossary terms become plain words (their definitions are
+  in the Glossary section), and headings lose their permalink symbol.
+
+A page whose front matter says ``print: false`` is left out (the site map: its list of pages
+comes from a template, and the print page has every page anyway).
 
 It stops the build if the marker is missing from the print page, or if a page in the nav
 has not been rendered.
@@ -28,6 +34,8 @@ ID = re.compile(r'\bid="([^"]+)"')
 HEADING = re.compile(r"<(/?)h([1-5])\b")
 HREF = re.compile(r'\bhref="([^"]*)"')
 SRC = re.compile(r'\bsrc="([^"]*)"')
+TERM = re.compile(r'<abbr role="term" tabindex="0" title="[^"]*">([^<]*)</abbr>')
+PERMALINK = re.compile(r'<a class="headerlink" href="#[^"]*"[^>]*>(?:&para;|¶)</a>')
 ID_REFS = re.compile(r'\b(for|aria-labelledby|aria-describedby|aria-controls)="([^"]+)"')
 
 
@@ -50,6 +58,7 @@ def _rebase(path: str, page, print_url: str) -> str:
 def _rewrite(html: str, page, by_url: dict[str, str], print_url: str) -> str:
     """Prefix ids with the page slug and point links at sections of the print page."""
     slug = _slug(page.url)
+    html = PERMALINK.sub("", TERM.sub(r"\1", html))
     html = ID.sub(lambda m: f'id="{slug}--{m.group(1)}"', html)
     html = ID_REFS.sub(lambda m: f'{m.group(1)}="' + " ".join(f"{slug}--{i}" for i in m.group(2).split()) + '"',
                        html)
@@ -82,7 +91,7 @@ def on_page_context(context, page, config, nav):
         return context
     if MARKER not in (page.content or ""):
         raise PluginError(f"docs/{PRINT_PAGE} must contain the marker {MARKER}")
-    pages = [p for p in nav.pages if p.file.src_uri != PRINT_PAGE]
+    pages = [p for p in nav.pages if p.file.src_uri != PRINT_PAGE and p.meta.get("print", True) is not False]
     by_url = {p.url: _slug(p.url) for p in pages}
     sections = []
     for other in pages:
