@@ -79,6 +79,31 @@ def test_a_tampered_icon_array_fails(data, refs):
     assert "the picture draws [30, 56, 15] icons per group" in problems and "has 101 icons, not 100" in problems, problems
 
 
+def legend_key_drift(css: str) -> list[str]:
+    """Where the caption keys in extra.css (.da-k-<style>, a CSS mask) no longer draw the icon the
+    hook draws in the array (decision_aid._icon and PAINT, currentColor painted black)."""
+    problems = []
+    for style, paint in decision_aid.PAINT.items():
+        rule = re.search(r"\.da-k-" + style + r" \{ --da-key: url\(\"data:image/svg\+xml,([^\"]*)\"\); \}", css)
+        if not rule:
+            problems.append(f"docs/stylesheets/extra.css has no caption key rule '.da-k-{style} {{ --da-key: url(...) }}'")
+            continue
+        svg = rule.group(1).replace("%3C", "<").replace("%3E", ">").replace("'", '"')
+        wanted = f'{paint.replace("currentColor", "black")} d="{decision_aid._icon(0, 0, style)}"'
+        if wanted not in svg:
+            problems.append(f"docs/stylesheets/extra.css: the caption key .da-k-{style} draws {svg!r}, but the icon "
+                            f"array draws <path {wanted}> (overrides/hooks/decision_aid.py: _icon, PAINT). "
+                            f"Copy the hook's path into the mask.")
+    return problems
+
+
+def test_the_caption_keys_draw_the_same_icons_as_the_arrays():
+    css = (ROOT / "docs" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert not legend_key_drift(css), "\n".join(legend_key_drift(css))
+    drifted = css.replace("stroke-width='1.2'", "stroke-width='2'")
+    assert any(".da-k-crossed" in p for p in legend_key_drift(drifted)), "the drift check cannot fail"
+
+
 def test_mistakes_in_the_data_file_name_the_line(refs):
     shown = "tests/fixtures/decision-aid/broken.yml"
     data, errors = decision_aid.load(FIXTURES / "broken.yml", shown, refs)
@@ -299,9 +324,16 @@ def test_icon_arrays_are_drawn_in_forced_colours(browser, base_url, scheme):
             paint = shape["fill"] if "da-filled" in shape["cls"] else shape["stroke"]
             assert shape["w"] > 0 and shape["h"] > 0, shape
             assert paint == shape["color"], f"{URL} [forced colours, {scheme}]: {shape['cls']} is painted {paint}, not the text colour {shape['color']}"
-        for selector in ("svg.da-array-icons", ".da-legend .da-key"):
-            contrast = page.locator(selector).first.evaluate(CONTRAST_JS)
-            assert contrast["ratio"] >= 4.5, f"{URL} [forced colours, {scheme}]: {selector} contrast {contrast}"
+        contrast = page.locator("svg.da-array-icons").first.evaluate(CONTRAST_JS)
+        assert contrast["ratio"] >= 4.5, f"{URL} [forced colours, {scheme}]: icon array contrast {contrast}"
+        keys = page.evaluate("""() => [...document.querySelectorAll('.da-legend .da-group')].map(li => {
+            const key = getComputedStyle(li, '::before');
+            return {key: key.backgroundColor, text: getComputedStyle(li).color, mask: key.maskImage || key.webkitMaskImage,
+                    w: parseFloat(key.width)}; })""")
+        assert keys, "no caption keys"
+        for key in keys:  # each caption key is its group's icon, painted in the text colour
+            assert key["key"] == key["text"] and key["mask"].startswith("url(") and key["w"] > 0, \
+                f"{URL} [forced colours, {scheme}]: a caption key is painted {key['key']}, text is {key['text']}: {key}"
     finally:
         context.close()
 

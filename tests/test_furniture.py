@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 from browser_support import is_redirect_stub
+from checkers import load_hook
 from conftest import DOCS, ROOT
 from mkdocs.utils import meta as mkdocs_meta
 from mkdocs.utils import yaml_load
@@ -282,6 +283,49 @@ def test_print_page_holds_every_page_in_order(site):
     dupes = [i for i, n in collections.Counter(ids).items() if n > 1]
     assert not dupes, f"duplicate ids on the print page: {dupes[:10]}"
     assert soup.select("section#hsct sup.citation a[href^='#hsct--ref-']"), "citations must link within the section"
+
+
+SCREEN_ONLY_AIDS = {  # what overrides/hooks/print_page.py leaves out of each section, as the page shows it
+    "a glossary term's tooltip wrapper": re.compile(r'<abbr role="term"'),
+    "a permalink symbol": re.compile(r'class="headerlink"'),
+    "a link to the References page": re.compile(r">More about this source<"),
+    "the RIS download": re.compile(r'download="[^"]*\.ris"'),
+    "a phone-card column label": re.compile(r" data-label="),
+    "an HTML comment": re.compile(r"<!--"),
+}
+
+
+def screen_only_aids(html: str) -> list[str]:
+    """What screen-only aids the print page's sections still carry: "<section id>: <aid> (N)"."""
+    soup = BeautifulSoup(html, "lxml")
+    found = []
+    for section in soup.select("section.print-section"):
+        text = str(section)
+        for aid, pattern in SCREEN_ONLY_AIDS.items():
+            if pattern.search(text):
+                found.append(f"{section['id']}: {aid} ({len(pattern.findall(text))})")
+    return found
+
+
+def test_print_page_leaves_out_the_screen_only_aids(site):
+    found = screen_only_aids((site / "print" / "index.html").read_text(encoding="utf-8"))
+    assert not found, ("docs/print.md (print/index.html) still carries screen-only aids that "
+                       "overrides/hooks/print_page.py (SCREEN_ONLY, TERM, PERMALINK) must leave out:\n  "
+                       + "\n  ".join(found))
+
+
+def test_print_page_hook_strips_each_aid_from_a_page():
+    hook = load_hook("print_page")
+    page = ('<h2 id="a">Risks<a class="headerlink" href="#a" title="Link">&para;</a></h2>\n'
+            '<p><abbr role="term" tabindex="0" title="A kind of cell.">MSC</abbr> <!-- note --></p>\n'
+            '<table data-cards=""><tr><td data-label="Topic">x</td></tr></table>\n'
+            '<li>Ref · <a href="../references/#ref-x">More about this source</a></li>\n'
+            '<p><a download="lupus-guide-x.ris" href="../refs/x.ris">Download this page\'s references (RIS)</a></p>')
+    stripped = hook.SCREEN_ONLY.sub("", hook.PERMALINK.sub("", hook.TERM.sub(r"\1", page)))
+    section = f'<section class="print-section" id="x">{stripped}</section>'
+    assert screen_only_aids(section) == [], screen_only_aids(section)
+    # and the check sees each aid when the hook leaves it in
+    assert len(screen_only_aids(f'<section class="print-section" id="x">{page}</section>')) == len(SCREEN_ONLY_AIDS)
 
 
 def test_print_stylesheet_hides_navigation_and_shows_link_urls():

@@ -24,8 +24,7 @@
   function chosen(name) {
     var input = document.querySelector('input[name="' + name + '"]:checked');
     if (!input) return null;
-    var text = input.parentNode.querySelector("span");
-    return { index: Number(input.value), text: text ? text.textContent.trim() : input.value };
+    return { index: Number(input.value), text: input.parentNode.textContent.trim() || input.value };
   }
 
   function statements() {

@@ -260,9 +260,28 @@ BODY = "m-1.7,11v-5.5q0,-2.5 2.5,-2.5h3q2.5,0 2.5,2.5v5.5z"
 CROSS = "m-1,0.5l10,-15"
 
 
+# Where each icon's drawing ends, from the top left of its cell (the pen is then moved on to
+# the next icon by a relative move, so a row of icons repeats one string).
+END = {"crossed": (11.0, 0.5)}
+START = (3.7, 4.0)
+
+
 def _icon(x: float, y: float, style: str) -> str:
     """Path data for one person icon in the cell whose top left is (x, y)."""
-    return f"M{x + 3.7:g},{y + 4:g}" + HEAD + BODY + (CROSS if style == "crossed" else "")
+    return f"M{x + START[0]:g},{y + START[1]:g}" + HEAD + BODY + (CROSS if style == "crossed" else "")
+
+
+def _icons(cells: list[tuple[float, float]], style: str) -> str:
+    """Path data for icons in the cells whose top left corners are ``cells``, in order: one
+    absolute move, then each next icon by a move relative to where the last one ended."""
+    if not cells:
+        return ""
+    end = END.get(style, (2.0, 15.0))  # after BODY's "z", the pen is back at the body's start
+    parts = [_icon(*cells[0], style)]
+    for (px, py), (x, y) in zip(cells, cells[1:]):
+        dx, dy = round(x + START[0] - px - end[0], 3), round(y + START[1] - py - end[1], 3)
+        parts.append(f"m{dx:g},{dy:g}" + HEAD + BODY + (CROSS if style == "crossed" else ""))
+    return "".join(parts)
 
 
 PAINT = {
@@ -277,20 +296,13 @@ def icon_array_svg(groups: list[tuple[str, str, int]]) -> str:
     """100 icons, row by row, one <path> per group (data-group = its position, data-icons = its count)."""
     paths, position = [], 0
     for index, (_, style, count) in enumerate(groups):
-        d = "".join(_icon((p % COLUMNS) * CELL_W, (p // COLUMNS) * CELL_H, style)
-                    for p in range(position, position + count))
+        d = _icons([((p % COLUMNS) * CELL_W, (p // COLUMNS) * CELL_H) for p in range(position, position + count)], style)
         position += count
         if count:
             paths.append(f'<path class="da-icons da-{style}" data-group="{index}" data-icons="{count}" '
                          f'{PAINT[style]} d="{d}"/>')
     return (f'<svg class="da-array-icons" viewBox="-1 -1 {COLUMNS * CELL_W + 2} {ROWS * CELL_H + 2}" '
             f'aria-hidden="true" focusable="false">{"".join(paths)}</svg>')
-
-
-def key_svg(style: str) -> str:
-    """The small icon that stands for a group in the caption."""
-    return (f'<svg class="da-key" viewBox="-1 -1 14 18" aria-hidden="true" focusable="false">'
-            f'<path {PAINT[style]} d="{_icon(0, 0, style)}"/></svg>')
 
 
 def when(time: str | None) -> str:
@@ -310,15 +322,16 @@ def when(time: str | None) -> str:
 def render_array(spec: dict, refs: dict, anchor: str) -> str:
     """One icon array as a <figure>: the SVG and a caption that says the same in words."""
     info = array_groups(spec, refs)
-    items = "".join(f'<li class="da-group">{key_svg(style)}<span class="da-count">{count}</span> '
+    # da-k-<style>: extra.css draws the group's icon before the item (a CSS mask, no element)
+    items = "".join(f'<li class="da-group da-k-{style}"><span class="da-count">{count}</span> '
                     f'{html.escape(label)}</li>' for label, style, count in info["groups"])
     estimate = " These are estimates from the study." if info["estimated"] else ""
     lead = f'Out of 100 people like the {info["size"]} {html.escape(info["like"])}{html.escape(when(info["time"]))}:'
     return (f'<figure class="da-array" id="{anchor}" data-study="{info["study"]}" '
             f'data-results="{" ".join(str(r["id"]) for r in info["results"])}">'
             f'{icon_array_svg(info["groups"])}<figcaption><p class="da-lead">{lead}</p>'
-            f'<ul class="da-legend">{items}</ul><p class="da-source">{estimate.strip()} '
-            f'Source: [@{info["study"]}]</p></figcaption></figure>')
+            f'<ul class="da-legend">{items}</ul>{estimate.strip()} '
+            f'Source: [@{info["study"]}]</figcaption></figure>')
 
 
 def _people(ref) -> str:
@@ -364,9 +377,9 @@ def _text(value) -> str:
 
 def _radios(name: str, choices: list[str], legend: str, extra: str = "", cls: str = "da-choices") -> str:
     options = "".join(f'<label class="da-choice"><input type="radio" name="{name}" value="{i}"> '
-                      f'<span>{html.escape(str(c))}</span></label>' for i, c in enumerate(choices))
+                      f'{html.escape(str(c))}</label>' for i, c in enumerate(choices))
     return (f'<fieldset class="{cls}" data-name="{name}"><legend>{legend}</legend>'
-            f'<div class="da-options">{options}</div>{extra}</fieldset>')
+            f'{options}{extra}</fieldset>')
 
 
 def render_values(data: dict) -> str:
@@ -377,7 +390,7 @@ def render_values(data: dict) -> str:
         fits = ", ".join(names[o] for o in value.get("fits") or []) or "none clearly"
         against = ", ".join(names[o] for o in value.get("against") or []) or "none clearly"
         details = (f'<details class="da-tradeoff"><summary>How the options differ on this</summary>'
-                   f'<p>{_text(value["tradeoff"])}</p><p class="da-fit">If this matters a lot to you, it fits: '
+                   f'<p>{_text(value["tradeoff"])}</p><p>If this matters a lot to you, it fits: '
                    f'{html.escape(fits)}. It weighs against: {html.escape(against)}.</p></details>')
         fieldset = _radios(f"value-{value['id']}", data["scale"], html.escape(str(value["statement"])), details,
                            "da-statement")
@@ -387,10 +400,10 @@ def render_values(data: dict) -> str:
     options = "".join(f'<li data-option="{o["id"]}" data-name="{html.escape(o["name"])}">{html.escape(o["name"])}</li>'
                       for o in data["options"])
     return ('<div class="da-values" id="values-exercise">' + "".join(blocks) +
-            '<p class="da-js-only"><button type="button" class="md-button md-button--primary" id="values-show">'
-            'Show how the options fit what I said</button></p>'
+            '<button type="button" class="md-button md-button--primary da-js-only" id="values-show">'
+            'Show how the options fit what I said</button>'
             '<div class="da-result" id="values-result" tabindex="-1" hidden>'
-            '<h3 id="values-result-title">How the options fit what you said</h3>'
+            '<p class="da-result-title" id="values-result-title"><strong>How the options fit what you said</strong></p>'
             '<p>This is not a score, and there is no single right answer. It lists, for each option, the '
             'statements you said matter to you (a lot or a little) that fit it or weigh against it.</p>'
             f'<ul class="da-fit-list">{options}</ul></div></div>')
@@ -404,9 +417,8 @@ def render_leaning(data: dict) -> str:
 def render_sure(data: dict) -> str:
     items = []
     for index, item in enumerate(data["sure"]):
-        advice = f'<p class="da-if-no"><strong>If no:</strong> {_text(item["if_no"])}</p>'
-        legend = (f'<span class="da-sure-letter">{html.escape(item["letter"])}</span> '
-                  f'<span class="da-sure-name">{html.escape(item["name"])}.</span> {html.escape(item["question"])}')
+        advice = f'<p class="da-if-no">If no: {_text(item["if_no"])}</p>'
+        legend = f'{html.escape(item["letter"])}: {html.escape(item["name"])}. {html.escape(item["question"])}'
         items.append(_radios(f"sure-{index}", ["Yes", "No"], legend, advice, "da-sure-item"))
     return '<div class="da-sure">' + "".join(items) + "</div>"
 
@@ -430,10 +442,9 @@ def render_questions() -> str:
 
 def render_summary(data: dict, page_url: str, reviewed: str) -> str:
     """The one-page summary to print: filled in by decision-aid.js, blank lines without it."""
-    blank = '<span class="da-blank">&nbsp;</span>'
-    rows = "".join(f'<tr><td>{html.escape(str(v["statement"]))}</td><td data-fill="value-{v["id"]}">{blank}</td></tr>'
+    rows = "".join(f'<tr><td>{html.escape(str(v["statement"]))}</td><td class="da-fill" data-fill="value-{v["id"]}"></td></tr>'
                    for v in data["values"])
-    lean = "".join(f'<li><span class="da-box" aria-hidden="true"></span> {html.escape(str(c))}</li>'
+    lean = "".join(f'<li class="da-tick">{html.escape(str(c))}</li>'
                    for c in data["leaning"]["choices"])
     sure = "".join(f'<li>{html.escape(item["question"])} <span data-fill="sure-{i}">Yes / No</span></li>'
                    for i, item in enumerate(data["sure"]))
@@ -485,8 +496,7 @@ def expand(markdown: str, src_uri: str, data: dict, refs: dict, page_url: str, r
                 arrays += 1
                 figures.append(render_array(spec, refs, f"icon-array-{arrays}"))
             strip = render_evidence(options[arg], refs) if part == "option" else ""
-            html_part = f'<div class="da-option" data-option="{arg or "natural-course"}">{strip}' \
-                        f'<div class="da-arrays">{"".join(figures)}</div></div>'
+            html_part = f'<div class="da-option" data-option="{arg or "natural-course"}">{strip}{"".join(figures)}</div>'
         elif part == "values":
             html_part = render_values(data)
         elif part == "leaning":

@@ -12,14 +12,20 @@ result valid on one page:
 * links within a page and links to other pages of the guide become links within the print
   page (``../hsct/#risks`` -> ``#hsct--risks``), and links to the home page are kept working.
 * the screen-only aids of each page are left out, as paper has no use for them and they made
-  the page slow to open on a phone: glossary terms become plain words (their definitions are
-  in the Glossary section), and headings lose their permalink symbol.
+  the page slow to open on a phone: glossary terms become plain words (each page explains
+  a term in words where it first uses it; the Glossary prints from its own page), headings lose their permalink symbol, references lose their link
+  to the References page, and the RIS download, the phone-card labels and comments go.
 
 A page whose front matter says ``print: false`` is left out (the site map: its list of pages
-comes from a template, and the print page has every page anyway).
+comes from a template, and the print page has every page anyway; the clinicians' evidence
+tables, the full reference list, the Glossary, How this guide was made and the IPDAS check,
+which are printed from their own pages, so the whole guide stays light enough to open on a phone).
+Within a page, a part between ``<!-- print:skip NOTE -->`` and ``<!-- /print:skip -->`` (each on
+its own line in the Markdown) is left out and NOTE is printed in its place: the decision aid's
+worksheet and personal summary, which are filled in and printed on their own page.
 
-It stops the build if the marker is missing from the print page, or if a page in the nav
-has not been rendered.
+It stops the build if the marker is missing from the print page, if a page in the nav
+has not been rendered, or if a page's print:skip markers do not pair up.
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ import re
 from mkdocs.exceptions import PluginError
 
 MARKER = "<!-- print:all -->"
+SKIP = re.compile(r"<!-- print:skip (.+?) -->(.*?)<!-- /print:skip -->", re.S)
 PRINT_PAGE = "print.md"
 ID = re.compile(r'\bid="([^"]+)"')
 HEADING = re.compile(r"<(/?)h([1-5])\b")
@@ -36,6 +43,12 @@ HREF = re.compile(r'\bhref="([^"]*)"')
 SRC = re.compile(r'\bsrc="([^"]*)"')
 TERM = re.compile(r'<abbr role="term" tabindex="0" title="[^"]*">([^<]*)</abbr>')
 PERMALINK = re.compile(r'<a class="headerlink" href="#[^"]*"[^>]*>(?:&para;|¶)</a>')
+# More screen-only aids (citations.py, exports.py, tables.py, the glossary include): the link from
+# each reference to its entry on the References page, the RIS download, the phone-card column
+# labels and HTML comments. Paper has no use for them, and they kept the page over its budget.
+SCREEN_ONLY = re.compile(r' · <a href="[^"]*#ref-[^"]*">More about this source</a>'
+                         r'|<p><a download="[^"]*" href="[^"]*\.ris">[^<]*</a></p>|'
+                         r' data-label="[^"]*"|<!--(?!\s*/?print:).*?-->', re.S)
 ID_REFS = re.compile(r'\b(for|aria-labelledby|aria-describedby|aria-controls)="([^"]+)"')
 
 
@@ -58,7 +71,7 @@ def _rebase(path: str, page, print_url: str) -> str:
 def _rewrite(html: str, page, by_url: dict[str, str], print_url: str) -> str:
     """Prefix ids with the page slug and point links at sections of the print page."""
     slug = _slug(page.url)
-    html = PERMALINK.sub("", TERM.sub(r"\1", html))
+    html = SCREEN_ONLY.sub("", PERMALINK.sub("", TERM.sub(r"\1", html)))
     html = ID.sub(lambda m: f'id="{slug}--{m.group(1)}"', html)
     html = ID_REFS.sub(lambda m: f'{m.group(1)}="' + " ".join(f"{slug}--{i}" for i in m.group(2).split()) + '"',
                        html)
@@ -97,7 +110,11 @@ def on_page_context(context, page, config, nav):
     for other in pages:
         if other.content is None:
             raise PluginError(f"docs/{other.file.src_uri} was not rendered before the print page")
+        content = SKIP.sub(lambda m: f'<p class="print-skipped"><em>{m.group(1).strip()}</em></p>', other.content)
+        if "print:skip" in content:
+            raise PluginError(f"docs/{other.file.src_uri}: a '<!-- print:skip NOTE -->' marker has no matching "
+                              f"'<!-- /print:skip -->' (or the other way round). Put each on its own line.")
         sections.append(f'<section class="print-section" id="{_slug(other.url)}" '
-                        f'aria-label="{other.title}">\n{_rewrite(other.content, other, by_url, page.url)}\n</section>')
+                        f'aria-label="{other.title}">\n{_rewrite(content, other, by_url, page.url)}\n</section>')
     page.content = page.content.replace(MARKER, "\n".join(sections))
     return context

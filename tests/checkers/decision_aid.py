@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from checkers import load_hook
 
 results_rules = load_hook("results")
+HEAD = load_hook("decision_aid").HEAD  # the arcs of one icon's head
 
 DATA = "docs/data/decision-aid.yml"
 QUALIFYING = ["1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.2.1"]
@@ -74,7 +75,8 @@ def built_arrays(html: str) -> list[dict]:
         legend = [(li.select_one(".da-count").get_text(strip=True),
                    li.get_text(" ", strip=True).split(" ", 1)[1] if " " in li.get_text(" ", strip=True) else "")
                   for li in figure.select(".da-legend li")]
-        drawn = [(int(p.get("data-icons", -1)), p.get("d", "").count("M")) for p in figure.select("svg.da-array-icons path")]
+        # each person icon draws its head with the same two arcs, so count the heads
+        drawn = [(int(p.get("data-icons", -1)), p.get("d", "").count(HEAD)) for p in figure.select("svg.da-array-icons path")]
         caption = figure.find("figcaption")
         found.append({"study": figure.get("data-study"), "results": (figure.get("data-results") or "").split(),
                       "lead": figure.select_one(".da-lead").get_text(" ", strip=True) if figure.select_one(".da-lead") else "",
