@@ -290,7 +290,6 @@ SCREEN_ONLY_AIDS = {  # what overrides/hooks/print_page.py leaves out of each se
     "a permalink symbol": re.compile(r'class="headerlink"'),
     "a link to the References page": re.compile(r">More about this source<"),
     "the RIS download": re.compile(r'download="[^"]*\.ris"'),
-    "a phone-card column label": re.compile(r" data-label="),
     "an HTML comment": re.compile(r"<!--"),
 }
 
@@ -318,7 +317,6 @@ def test_print_page_hook_strips_each_aid_from_a_page():
     hook = load_hook("print_page")
     page = ('<h2 id="a">Risks<a class="headerlink" href="#a" title="Link">&para;</a></h2>\n'
             '<p><abbr role="term" tabindex="0" title="A kind of cell.">MSC</abbr> <!-- note --></p>\n'
-            '<table data-cards=""><tr><td data-label="Topic">x</td></tr></table>\n'
             '<li>Ref · <a href="../references/#ref-x">More about this source</a></li>\n'
             '<p><a download="lupus-guide-x.ris" href="../refs/x.ris">Download this page\'s references (RIS)</a></p>')
     stripped = hook.SCREEN_ONLY.sub("", hook.PERMALINK.sub("", hook.TERM.sub(r"\1", page)))

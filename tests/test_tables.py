@@ -16,6 +16,17 @@ On a phone each table row is shown as a card, with each cell under its column's 
   tables. A copy of the built site with the "Tables on phones" CSS cut out proves the check
   fails, each problem starting with one line naming the page, palette, width, table and first
   cut-off cell.
+* Screen readers (Chromium's accessibility tree): at 320 px with JavaScript, every stacked table
+  is announced as a table, its header row as column headers named by the columns' names
+  (visually hidden, still there) and each row's first cell as the row's header, from the ARIA
+  roles docs/javascripts/guide.js gives while the cards apply (valid HTML forbids them in the
+  markup; overrides/hooks/tables.py writes none). Without JavaScript, Chromium still announces a
+  table with named column headers, but rows have no row header, and each cell is read with its
+  column's name first, so a reader whose browser flattens the cards (WebKit) still hears it.
+  At 1280 px the table is the page's own, no role written. guide.js's media query is the one
+  extra.css stacks tables under. A copy of the site with the roles given at every width, the
+  column headers hidden with display: none and silent column names proves the check fails, and
+  so does the real page checked as if guide.js had run when it did not.
 """
 from __future__ import annotations
 
@@ -29,7 +40,7 @@ from browser_support import (CONTRAST_JS, RUNNING_JS, SCHEMES, SETTLED_JS, blame
                              settle, wait_until)
 from checkers import load_hook
 from checkers.tables import unlabelled_cells
-from conftest import FIXTURES, source_for
+from conftest import FIXTURES, ROOT, source_for
 
 tables_hook = load_hook("tables")
 
@@ -69,9 +80,44 @@ def test_the_hook_labels_what_the_check_expects():
     first = page[page.index("<table>"):page.index("</table>") + len("</table>")]
     labelled = tables_hook.label_tables(first, "docs/hsct.md")
     assert unlabelled_cells(labelled, "docs/hsct.md", "hsct/index.html") == [], labelled
-    assert labelled.count('role="rowheader"') == 2 and labelled.count('role="columnheader"') == 2, labelled
+    assert labelled.count('<table data-cards="">') == 1, labelled
+    assert " role=" not in labelled, ("The hook wrote an ARIA role into the HTML, which HTML forbids on table parts "
+                                      "(docs/javascripts/guide.js gives them at run time): " + labelled)
     untouched = "<table><tr><td>a</td><td>b</td></tr></table>"
     assert tables_hook.label_tables(untouched, "docs/x.md") == untouched
+
+
+def stacking_query_problem(script: str, css: str) -> str | None:
+    """None when guide.js gives tables their roles under the media query extra.css stacks them
+    under ('Tables on phones'); else what differs. They must be the same query, or a table is
+    stacked without its roles (or has roles it does not need)."""
+    query = re.search(r'var stacked = window\.matchMedia\("([^"]+)"\)', script)
+    if not query:
+        return ("docs/javascripts/guide.js: tableRoles() no longer reads its media query as "
+                "`var stacked = window.matchMedia(\"...\")`; tests/test_tables.py reads it from there.")
+    if CSS_SECTION not in css:
+        return f"docs/stylesheets/extra.css has no section '{CSS_SECTION}' (tests/test_tables.py reads it)."
+    start = css.index(CSS_SECTION)
+    section = css[start:css.find("/* ---- ", start + len(CSS_SECTION))]
+    stacking = re.findall(r"@media ([^{]+?)\s*\{", section)
+    if stacking != [query.group(1)]:
+        return (f"docs/javascripts/guide.js gives tables their roles under the media query {query.group(1)!r}, "
+                f"but docs/stylesheets/extra.css ('Tables on phones') stacks them under {stacking}: make the "
+                f"two the same.")
+    return None
+
+
+def test_the_script_gives_table_roles_exactly_while_the_css_stacks_the_tables():
+    script = (ROOT / "docs" / "javascripts" / "guide.js").read_text(encoding="utf-8")
+    css = (ROOT / "docs" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert stacking_query_problem(script, css) is None, stacking_query_problem(script, css)
+    broken = css.replace("@media screen and (max-width: 44.984375em) {\n  .md-typeset__table",
+                         "@media screen and (max-width: 48em) {\n  .md-typeset__table", 1)
+    assert broken != css, "tests/test_tables.py: the broken copy of extra.css did not change; update the test"
+    assert stacking_query_problem(script, broken) == (
+        "docs/javascripts/guide.js gives tables their roles under the media query 'screen and (max-width: "
+        "44.984375em)', but docs/stylesheets/extra.css ('Tables on phones') stacks them under ['screen and "
+        "(max-width: 48em)']: make the two the same.")
 
 
 @pytest.mark.parametrize("html, expected", [
@@ -274,6 +320,186 @@ def test_tables_fit_in_forced_colours_and_without_javascript_and_print_as_tables
         f"(site design: the 'Tables on phones' section of docs/stylesheets/extra.css must stay screen-only).")
 
 
+# ----------------------------------------------------------------------------- screen readers
+# What Chromium gives a screen reader for each table (Chrome DevTools Protocol,
+# Accessibility.getFullAXTree, as in tests/test_keyboard.py), beside the table's DOM.
+
+# Every table marked data-cards in the article, shown (closed boxes opened, every tab's block
+# shown: set through the CSSOM, which the CSP allows): its role attributes and its rows' cells
+# (their text without citation and footnote markers).
+CARD_TABLES_JS = r"""() => {
+  for (const d of document.querySelectorAll('.md-content article details:not([open])')) d.open = true;
+  for (const b of document.querySelectorAll('.md-content article .tabbed-block')) b.style.setProperty('display', 'block', 'important');
+  const clean = s => (s || '').replace(/\s+/g, ' ').trim();
+  return [...document.querySelectorAll('.md-content article table[data-cards]')].map(t => {
+    const rows = [...t.querySelectorAll('tr')].filter(r => r.closest('table') === t);
+    const last = rows[rows.length - 1];
+    return {roles: [t, ...t.querySelectorAll('thead, tbody, tfoot, tr, th, td')].filter(e => e.hasAttribute('role')).length,
+            role: t.getAttribute('role'), stacked: !!last && getComputedStyle(last).display === 'block',
+            rows: rows.map(r => [...r.children].map(c => {
+              const plain = c.cloneNode(true);   // its text without citation and footnote markers
+              plain.querySelectorAll("sup.citation, sup[id^='fnref'], a.footnote-ref").forEach(m => m.remove());
+              return {text: clean(plain.textContent), label: c.getAttribute('data-label')};
+            }))};
+  });
+}"""
+AX_CELLS = {"cell", "gridcell", "columnheader", "rowheader"}
+AX_TABLES = {"table", "grid", "treegrid", "LayoutTable"}
+
+
+def ax_tables(page) -> list[dict | None]:
+    """For each table marked data-cards in the article, in document order: {"role": its role in
+    Chromium's accessibility tree, "rows": [[(role, name), ...] for each row it exposes]}, or
+    None when the table is not in the tree at all."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        ids = cdp.send("DOM.querySelectorAll", {"nodeId": root,
+                                                "selector": ".md-content article table[data-cards]"})["nodeIds"]
+        wanted = [cdp.send("DOM.describeNode", {"nodeId": i})["node"]["backendNodeId"] for i in ids]
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {n["nodeId"]: n for n in nodes}
+    by_dom = {n["backendDOMNodeId"]: n for n in nodes if "backendDOMNodeId" in n and not n.get("ignored")}
+
+    def role(n):
+        return (n.get("role") or {}).get("value")
+
+    def name(n):
+        return " ".join(((n.get("name") or {}).get("value") or "").split())
+
+    def exposed(n, want: set, stop: set) -> list:
+        """The exposed descendants of n with a role in `want`, looking through ignored and other
+        nodes but not into one with a role in `stop` (a nested table, a row's cells)."""
+        found = []
+        for child in (by_id[c] for c in n.get("childIds", []) if c in by_id):
+            if not child.get("ignored") and role(child) in want:
+                found.append(child)
+            elif child.get("ignored") or role(child) not in stop:
+                found += exposed(child, want, stop)
+        return found
+
+    tables = []
+    for backend in wanted:
+        node = by_dom.get(backend)
+        if node is None:
+            tables.append(None)
+            continue
+        rows = exposed(node, {"row"}, AX_TABLES)
+        tables.append({"role": role(node),
+                       "rows": [[(role(c), name(c)) for c in exposed(r, AX_CELLS, AX_TABLES | {"row"})] for r in rows]})
+    return tables
+
+
+def semantics_problems(label: str, dom: list[dict], ax: list[dict | None], mode: str) -> list[str]:
+    """One problem per table whose accessibility tree is not what a screen reader needs.
+
+    ``mode``: "stacked" (a phone, JavaScript on: guide.js has given the cards their ARIA roles;
+    each row's first cell is its row header), "stacked, no JavaScript" (no roles: a table with
+    column headers, each cell's spoken text starting with its column's name, the visible label) or
+    "table" (wide enough for a real table: no roles written, the native table). In every mode
+    the table is a table and its header row's column headers are named by the columns' names."""
+    source = label.split(" ", 1)[0]
+    where = f"({blame(source, False)})"
+    fix = ("    fix: docs/javascripts/guide.js ('Tables on phones', tableRoles) gives a stacked table its ARIA "
+           "roles; docs/stylesheets/extra.css ('Tables on phones') must hide column headers only visually.")
+    problems = []
+    for number, (table, tree) in enumerate(zip(dom, ax), start=1):
+        head = next((r for r in table["rows"] if r and all(c["label"] is None for c in r)), [])
+        body = [r for r in table["rows"] if r is not head]
+        columns = [c["label"] for c in body[0]] if body else []
+        name = f"table {number} ({' | '.join(columns)!r})"
+        found = []
+        if table["stacked"] != (mode != "table"):
+            found.append(f"is {'' if table['stacked'] else 'not '}stacked as cards at this width")
+        if mode == "stacked" and table["role"] != "table":
+            found.append((f"has role {table['role']!r}" if table["role"] else "has no role attribute")
+                         + " in the page, not role=\"table\": guide.js did not give the cards their ARIA roles")
+        if mode != "stacked" and table["roles"]:
+            found.append(f"has {table['roles']} role attributes on its parts; only a stacked table with "
+                         f"JavaScript needs them")
+        if tree is None or tree["role"] != "table":
+            found.append(f"is announced as {tree['role'] if tree else 'nothing (not in the accessibility tree)'!r}, "
+                         f"not as a table")
+        else:
+            rows = tree["rows"]
+            if len(rows) != len(table["rows"]):
+                found.append(f"exposes {len(rows)} rows to a screen reader, not its {len(table['rows'])}")
+            heads = next((r for r in rows if r and all(role == "columnheader" for role, _ in r)), None)
+            if heads is None or len(heads) != len(columns):
+                first = [role for role, _ in rows[0]] if rows else None
+                found.append(f"has no header row of {len(columns)} column headers for a screen reader (its first "
+                             f"row holds {first if first else 'no cell a screen reader can reach'})")
+            else:
+                wrong = [(col, got) for col, (_, got) in zip(columns, heads) if not got.startswith(col)]
+                if wrong:
+                    found.append(f"has a column header named {wrong[0][1]!r}, not by its column's name "
+                                 f"{wrong[0][0]!r}")
+            # The body rows, matched to the page's rows by position (when the counts differ, said above).
+            cells = ([r for r, r_dom in zip(rows, table["rows"]) if r_dom is not head]
+                     if len(rows) == len(table["rows"]) else [])
+            for index, (row, cells_dom) in enumerate(zip(cells, body), start=1):
+                roles = [role for role, _ in row]
+                wanted = (["rowheader"] if mode == "stacked" else ["cell"]) + ["cell"] * (len(cells_dom) - 1)
+                if roles != wanted:
+                    found.append(f"row {index} ({cells_dom[0]['text'][:40]!r}) is announced as {roles}, not "
+                                 f"{wanted}" + (": its first cell, the row's name, must be its row header"
+                                                if mode == "stacked" and roles[:1] != ["rowheader"] else ""))
+                    break
+                if mode == "stacked" and not row[0][1].startswith(cells_dom[0]["text"][:20]):
+                    found.append(f"row {index}'s header is named {row[0][1]!r}, not by the row's name "
+                                 f"{cells_dom[0]['text']!r}")
+                    break
+                if mode == "stacked, no JavaScript":
+                    unnamed = [(c["label"], got) for c, (_, got) in zip(cells_dom[1:], row[1:])
+                               if not got.startswith(c["label"])]
+                    if unnamed:
+                        found.append(f"row {index}: a cell is read as {unnamed[0][1][:60]!r}, without its column's "
+                                     f"name {unnamed[0][0]!r} first (a browser that flattens the cards would "
+                                     f"lose it)")
+                        break
+        if found:
+            problems.append(f"{label}: {name} {found[0]} {where}.\n"
+                            + "".join(f"    also: {more}\n" for more in found[1:]) + fix)
+    return problems
+
+
+def check_semantics(page, base: str, paths: list[str], width: int, mode: str) -> tuple[list[str], int]:
+    """(problems, tables checked) on `paths` in an open page (its context sets width and JavaScript)."""
+    problems, checked = [], 0
+    for path in paths:
+        page.goto(base + path, wait_until="load")
+        dom = page.evaluate(CARD_TABLES_JS)
+        checked += len(dom)
+        problems += semantics_problems(label_for(path, width, mode), dom, ax_tables(page), mode)
+    return problems, checked
+
+
+@pytest.mark.browser
+def test_tables_are_announced_as_tables_with_row_and_column_names(browser, base_url, site):
+    """At 320px, with JavaScript: each card is a table row, each row named by its first cell (a row
+    header), each column by its column header, though the headers are visually hidden. Without
+    JavaScript Chromium (like Firefox) still announces a table with named column headers, and each
+    cell is read with its column's name first, so a reader whose browser flattens the cards (WebKit:
+    Safari, GNOME Web) still hears which column a value is in; rows have no row header then. At a
+    desktop width the table is the page's own, with no ARIA roles written."""
+    paths = table_paths(site)
+    problems, checked = [], 0
+    for width, mode, options in ((320, "stacked", {}), (320, "stacked, no JavaScript", {"java_script_enabled": False}),
+                                 (1280, "table", {})):
+        context = browser.new_context(viewport={"width": width, "height": 800}, **options)
+        try:
+            found, count = check_semantics(context.new_page(), base_url, paths if width < 1000 else ["hsct/", "evidence/"],
+                                           width, mode)
+        finally:
+            context.close()
+        problems += found
+        checked += count
+    assert checked >= 2 * len(paths), f"Only {checked} tables checked on {len(paths)} pages"
+    assert not problems, "\n".join(problems)
+
+
 @pytest.fixture(scope="module")
 def site_without_table_css(site, tmp_path_factory):
     """The built site with the 'Tables on phones' CSS cut out and one data-label removed: as before the fix."""
@@ -307,3 +533,62 @@ def test_table_check_fails_without_the_table_css(browser, site_without_table_css
     assert ("cells do not show their column's name; the first, row 1, column 2 'Who took part' ('28 people, 8 "
             "centres, no comparison group, median'), has no data-label") in text, text
     assert "9 of 9 cells do not show their column's name" in text, text
+
+
+@pytest.fixture(scope="module")
+def site_with_broken_table_semantics(site, tmp_path_factory):
+    """The built site with three mistakes a change could make: guide.js gives the roles at every
+    width, extra.css hides the column headers with display: none (gone for screen readers too)
+    and gives the visible column names empty alternative text even without JavaScript."""
+    root = tmp_path_factory.mktemp("broken-table-semantics") / "site"
+    shutil.copytree(site, root)
+    edits = {
+        root / "javascripts" / "guide.js": [('window.matchMedia("screen and (max-width: 44.984375em)")',
+                                             'window.matchMedia("all")')],
+        root / "stylesheets" / "extra.css": [
+            ("> tr > :not([data-label]) {\n    position: absolute;", "> tr > :not([data-label]) {\n    display: none;"),
+            ("[data-label]::before { content: attr(data-label); display: block;",
+             '[data-label]::before { content: attr(data-label) / ""; display: block;')],
+    }
+    for file, pairs in edits.items():
+        text = file.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, f"tests/test_tables.py breaks {file.name} by replacing {old!r}, but it is not there"
+            text = text.replace(old, new, 1)
+        file.write_text(text, encoding="utf-8")
+    with serve(root) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_table_semantics_check_fails_on_a_broken_site(browser, base_url, site_with_broken_table_semantics):
+    found = {}
+    for width, mode, options, url in (
+            (320, "stacked", {}, site_with_broken_table_semantics),
+            (320, "stacked, no JavaScript", {"java_script_enabled": False}, site_with_broken_table_semantics),
+            (1280, "table", {}, site_with_broken_table_semantics),
+            (320, "stacked", {"java_script_enabled": False}, base_url)):   # as if guide.js had not run
+        context = browser.new_context(viewport={"width": width, "height": 800}, **options)
+        try:
+            found[(mode, bool(options), url)] = "\n".join(check_semantics(context.new_page(), url, ["hsct/"], width, mode)[0])
+        finally:
+            context.close()
+    start = "docs/hsct.md [/hsct/, {}, {}px]: table 1 ('Study | Who took part | Main results | Harms') "
+    design = " (site design: fix overrides/ or docs/stylesheets/extra.css, not the page's Markdown)."
+    broken = site_with_broken_table_semantics
+    text = found[("stacked", False, broken)]
+    assert text.startswith(start.format("stacked", 320) + "has no header row of 4 column headers for a screen "
+                           "reader"), text
+    assert "fix: docs/javascripts/guide.js ('Tables on phones', tableRoles)" in text, text
+    text = found[("stacked, no JavaScript", True, broken)]
+    assert text.startswith(start.format("stacked, no JavaScript", 320) + "has no header row of 4 column headers"), text
+    assert ("also: row 1: a cell is read as '28 people, 8 centres, no comparison group, median follow-up ', without "
+            "its column's name 'Who took part' first") in text, text
+    text = found[("table", False, broken)]
+    assert text.startswith(start.format("table", 1280) + "has 23 role attributes on its parts; only a stacked "
+                           "table with JavaScript needs them" + design), text
+    text = found[("stacked", True, base_url)]
+    assert text.startswith(start.format("stacked", 320) + "has no role attribute in the page, not role=\"table\": "
+                           "guide.js did not give the cards their ARIA roles" + design), text
+    assert ("also: row 1 ('European registry') is announced as ['cell', 'cell', 'cell', 'cell'], not ['rowheader', "
+            "'cell', 'cell', 'cell']: its first cell, the row's name, must be its row header") in text, text

@@ -1,7 +1,8 @@
-/* The guide's own script: keyboard fixes to Material's header and menu, and the glossary
-   tooltips. Self-hosted, so the strict Content-Security-Policy ('self') allows it without a
+/* The guide's own script: keyboard fixes to Material's header and menu, the glossary
+   tooltips, and table roles for phone-width cards. Self-hosted, so the strict Content-Security-Policy ('self') allows it without a
    hash. Without JavaScript the page still works: the menu is a CSS drawer, the palette switch
-   is hidden (extra.css) and a glossary term shows its definition as a plain title on hover.
+   is hidden (extra.css), a glossary term shows its definition as a plain title on hover, and a
+   stacked table keeps the table semantics its browser gives it (see 6).
 
    1. Menu button: Material's menu button is a <label>, which Tab skips and which may not take
       role="button". A real <button> goes in its place (same look); it opens and closes the CSS
@@ -26,8 +27,18 @@
    5. Moved page: a page left at an old address (overrides/partials/moved-page.html) links to the
       new address (the link marked data-moved-to). The script goes there at once, with the
       #section of the reader's link; without JavaScript the reader follows a link on that page.
+   6. Tables on phones: below 45em extra.css ("Tables on phones") shows each row of a table
+      marked data-cards (overrides/hooks/tables.py) as a card, with display: block, which takes
+      table semantics away in some browsers (WebKit: Safari, GNOME Web). While that layout
+      applies, the table and its parts get explicit ARIA roles (table, rowgroup, row,
+      columnheader; the first cell of a body row, the row's name, rowheader; the rest cell), as
+      Adrian Roselli recommends; they are taken away again when it stops applying (a wider
+      window, print). HTML allows these roles on table parts only at run time (the Nu HTML
+      Checker rejects them in the markup). A part that has a role of its own keeps it.
+      Without JavaScript, Chromium and Firefox still expose the cards as a table (without row
+      headers) and each cell's visible column name is read with it (extra.css).
    tests/test_browser.py and tests/test_accessibility.py check 1 and 2; tests/test_keyboard.py 1 and 4;
-   tests/test_furniture.py 5. */
+   tests/test_furniture.py 5; tests/test_tables.py 6. */
 (function () {
   "use strict";
 
@@ -174,9 +185,51 @@
     window.addEventListener("resize", function () { if (host && !tip.hidden) place(); });
   }
 
+  function tableRoles() {
+    var tables = document.querySelectorAll("table[data-cards]");
+    if (!tables.length || !window.matchMedia) return;
+    var stacked = window.matchMedia("screen and (max-width: 44.984375em)");  // extra.css "Tables on phones"
+    var given = [];  // the elements this script gave a role, to take it back
+    function give(el, role) {
+      if (el.hasAttribute("role")) return;
+      el.setAttribute("role", role);
+      given.push(el);
+    }
+    function cellRole(cell, index) {
+      if (!cell.hasAttribute("data-label")) return "columnheader";  // the hook labels every body cell
+      return index === 0 ? "rowheader" : "cell";
+    }
+    function sync() {
+      if (!stacked.matches) {
+        for (var i = 0; i < given.length; i++) given[i].removeAttribute("role");
+        given = [];
+        return;
+      }
+      if (given.length) return;
+      for (var t = 0; t < tables.length; t++) {
+        give(tables[t], "table");
+        var groups = tables[t].children;  // thead, tbody (the parser adds one), tfoot; caption, colgroup
+        for (var g = 0; g < groups.length; g++) {
+          if (!/^T(HEAD|BODY|FOOT)$/.test(groups[g].tagName)) continue;
+          give(groups[g], "rowgroup");
+          var rows = groups[g].children;
+          for (var r = 0; r < rows.length; r++) {
+            if (rows[r].tagName !== "TR") continue;
+            give(rows[r], "row");
+            for (var c = 0; c < rows[r].children.length; c++) give(rows[r].children[c], cellRole(rows[r].children[c], c));
+          }
+        }
+      }
+    }
+    sync();
+    if (stacked.addEventListener) stacked.addEventListener("change", sync);
+    else if (stacked.addListener) stacked.addListener(sync);  // Safari before 14
+  }
+
   if (movedPage()) return;
   closedToggles();
   termTooltips();
   menuButton();
   paletteSwitch();
+  tableRoles();
 })();

@@ -14,7 +14,8 @@ result valid on one page:
 * the screen-only aids of each page are left out, as paper has no use for them and they made
   the page slow to open on a phone: glossary terms become plain words (each page explains
   a term in words where it first uses it; the Glossary prints from its own page), headings lose their permalink symbol, references lose their link
-  to the References page, and the RIS download, the phone-card labels and comments go.
+  to the References page, and the RIS download and comments go (the phone-card labels stay: the page is also read
+  on a phone).
 
 A page whose front matter says ``print: false`` is left out (the site map: its list of pages
 comes from a template, and the print page has every page anyway; the clinicians' evidence
@@ -43,12 +44,13 @@ HREF = re.compile(r'\bhref="([^"]*)"')
 SRC = re.compile(r'\bsrc="([^"]*)"')
 TERM = re.compile(r'<abbr role="term" tabindex="0" title="[^"]*">([^<]*)</abbr>')
 PERMALINK = re.compile(r'<a class="headerlink" href="#[^"]*"[^>]*>(?:&para;|¶)</a>')
-# More screen-only aids (citations.py, exports.py, tables.py, the glossary include): the link from
-# each reference to its entry on the References page, the RIS download, the phone-card column
-# labels and HTML comments. Paper has no use for them, and they kept the page over its budget.
+# More screen-only aids (citations.py, exports.py, the glossary include): the link from each
+# reference to its entry on the References page, the RIS download and HTML comments. Paper has no
+# use for them, and they kept the page over its budget. The phone-card column labels (tables.py,
+# data-label) stay: the print page is also read on a phone before it is printed.
 SCREEN_ONLY = re.compile(r' · <a href="[^"]*#ref-[^"]*">More about this source</a>'
-                         r'|<p><a download="[^"]*" href="[^"]*\.ris">[^<]*</a></p>|'
-                         r' data-label="[^"]*"|<!--(?!\s*/?print:).*?-->', re.S)
+                         r'|<p><a download="[^"]*" href="[^"]*\.ris">[^<]*</a></p>'
+                         r'|<!--(?!\s*/?print:).*?-->', re.S)
 ID_REFS = re.compile(r'\b(for|aria-labelledby|aria-describedby|aria-controls)="([^"]+)"')
 
 

@@ -11,13 +11,15 @@ Markdown, in HTML or by the evidence hook are all labelled the same way:
   the plain text of its column's header cell, with citation (``<sup class="citation">``) and
   footnote (``<sup id="fnref:...">``) markers left out and whitespace collapsed
   ("Harms [3]" -> "Harms");
-* the table, its row groups, rows and cells get explicit ARIA roles (``table``, ``rowgroup``,
-  ``row``, ``columnheader``, ``rowheader``, ``cell``): CSS ``display: block`` takes table
-  semantics away in some browsers, and a stacked table must still read as a table to a
-  screen reader, which then announces the column header itself (so the CSS hides the visible
-  label from screen readers, ``content: attr(data-label) / ""``);
-* the first cell of each body row is ``role="rowheader"``: it names the row (CONTRIBUTING.md:
-  the first column is the row's name) and is the card's heading on a phone.
+* the table gets ``data-cards=""``: the mark extra.css stacks (and guide.js finds) tables by;
+* no ARIA roles. CSS ``display: block`` takes table semantics away in some browsers (WebKit:
+  Safari, GNOME Web; Chromium and Firefox keep them), and a stacked table must still read as
+  a table. HTML forbids explicit roles on table parts in the markup (the Nu HTML Checker
+  rejects ``<tr role="row">`` inside a table without a role), so docs/javascripts/guide.js
+  writes them at run time, only while the phone layout stacks the table (``table``,
+  ``rowgroup``, ``row``, ``columnheader``; the first cell of each body row ``rowheader``: it
+  names the row, CONTRIBUTING.md: the first column is the row's name; the rest ``cell``), as
+  Adrian Roselli recommends ("Tables, CSS Display Properties, and ARIA", 2018).
 
 Left as they are: a table without a header row (no ``<thead>``, and a first row that is not
 all ``<th>``), and a table with a ``role`` of its own (``role="presentation"`` for layout).
@@ -68,7 +70,6 @@ class _Table:
     start: int
     end: int
     attrs: dict
-    sections: list = field(default_factory=list)   # (start, end, attrs) of thead/tbody/tfoot
     rows: list = field(default_factory=list)
     section: str | None = None
     cell: _Cell | None = None
@@ -104,7 +105,6 @@ class _Scanner(HTMLParser):
         table = self.open[-1]
         if tag in SECTIONS:
             table.section, table.cell = tag, None
-            table.sections.append((*self._span(), attrs))
         elif tag == "tr":
             table.cell = None
             table.rows.append(_Row(table.section, *self._span(), attrs))
@@ -222,17 +222,10 @@ def label_tables(text: str, source: str, markdown_lines: list[str] | None = None
                             f"the header row has {len(headers)}. Give the extra column a header, or remove "
                             f"the extra cell ({FIX}).")
             continue
-        edits = [(table, {"role": "table"})]
-        edits += [(section, {"role": "rowgroup"}) for section in table.sections]
-        for row in [header, *body]:
-            if row.start >= 0:
-                edits.append((row, {"role": "row"}))
-        edits += [(cell, {"role": "columnheader"}) for cell in header.cells]
-        for row in body:
-            for index, cell in enumerate(row.cells):
-                edits.append((cell, {"role": "rowheader" if index == 0 else "cell", "data-label": headers[index]}))
+        edits = [(table, {"data-cards": ""})]
+        edits += [(cell, {"data-label": headers[index]}) for row in body for index, cell in enumerate(row.cells)]
         for item, wanted in edits:
-            start, end, attrs = item if isinstance(item, tuple) else (item.start, item.end, item.attrs)
+            start, end, attrs = item.start, item.end, item.attrs
             added = _attrs(wanted, attrs)
             if added:
                 close = end - (2 if text[start:end].endswith("/>") else 1)
