@@ -81,8 +81,13 @@ def searchable_pages(site: Path) -> list[str]:
 
 
 def article_of(site: Path, path: str):
+    """The part of a page the search indexes: its article, without parts marked data-search-exclude
+    (Material's mark; the site map's list of pages, which a template writes, carries it)."""
     html = (site / path / "index.html").read_text(encoding="utf-8")
-    return BeautifulSoup(html, "lxml").select_one("article")
+    article = BeautifulSoup(html, "lxml").select_one("article")
+    for part in article.select("[data-search-exclude]"):
+        part.decompose()
+    return article
 
 
 def words_by_page(site: Path) -> dict[str, set[str]]:
