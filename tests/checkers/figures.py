@@ -27,7 +27,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString
 
 from checkers import load_hook
-from checkers.prose import CITE, CITE_RE, Page, sentences
+from checkers.prose import CITE, CITE_RE, Page, drop_reference_list, sentences
 
 results_rules = load_hook("results")
 
@@ -80,11 +80,7 @@ def places(html: str, include_tables: bool = True) -> list[Place]:
     for junk in article.select(".headerlink, .page-furniture, script, style, .evidence-tables, "
                                ".tabbed-labels, .admonition-title, summary, .da-array"):
         junk.decompose()
-    refs = article.find("h2", id="references")
-    if refs is not None:
-        for sibling in list(refs.find_next_siblings()):
-            sibling.decompose()
-        refs.decompose()
+    drop_reference_list(article)
     found: list[Place] = []
     for el in article.find_all(["p", "li", "dd", "tr"]):
         if el.name == "tr":

@@ -118,6 +118,16 @@ def _cite_keys(sup) -> str:
     return CITE.format(",".join(keys))
 
 
+def drop_reference_list(article) -> None:
+    """Remove the page's reference list (the h2#references and all that follows it) in place:
+    its entries are titles of sources, not the page's own sentences."""
+    refs = article.find("h2", id="references")
+    if refs is not None:
+        for sibling in list(refs.find_next_siblings()):
+            sibling.decompose()
+        refs.decompose()
+
+
 def load_page(html: str, name: str, source: Path | None = None) -> Page:
     """Split a built page's article into text units, dropping furniture and references."""
     soup = BeautifulSoup(html, "lxml")
@@ -127,11 +137,7 @@ def load_page(html: str, name: str, source: Path | None = None) -> Page:
     for junk in article.select(".headerlink, .page-furniture, .md-source-file, script, style, "
                                "nav, .md-content__button, .tabbed-labels, .admonition-title, summary"):
         junk.decompose()
-    refs = article.find("h2", id="references")
-    if refs is not None:
-        for sibling in list(refs.find_next_siblings()):
-            sibling.decompose()
-        refs.decompose()
+    drop_reference_list(article)
     page = Page(name, source)
     section = ""
     for el in article.find_all(["h1", "h2", "h3", "h4", "p", "li", "td", "th", "dt", "dd"]):
