@@ -45,7 +45,9 @@ from conftest import FIXTURES, ROOT, source_for
 tables_hook = load_hook("tables")
 
 PHONE_WIDTHS = (320, 360)
+DESKTOP_WIDTHS = (800, 1024, 1280, 1920)   # from 45em (720px) up, tables are tables
 CSS_SECTION = "/* ---- Tables on phones"   # the section of extra.css the broken fixture cuts out
+EVIDENCE_SECTION = "/* ---- Evidence tables"   # ... and the one the desktop fixture cuts out
 
 
 # ----------------------------------------------------------------------------- built HTML
@@ -168,7 +170,7 @@ TABLES_JS = r"""() => {
     const headers = headRow ? [...headRow.children].map(c => clean(c.textContent)) : [];
     const body = rows.filter(r => r !== headRow);
     const out = {index: i + 1, headers, stacked: !!body[0] && getComputedStyle(body[0]).display === 'block', cells: 0,
-                 cut: [], scroll: [], labels: [], shown: t.getBoundingClientRect().width > 0};
+                 cut: [], scroll: [], tallScroll: [], labels: [], shown: t.getBoundingClientRect().width > 0};
     const where = (cell) => {
       const row = cell.parentElement, col = [...row.children].indexOf(cell) + 1;
       return {row: row === headRow ? 0 : body.indexOf(row) + 1, col, column: headers[col - 1] || '',
@@ -178,12 +180,17 @@ TABLES_JS = r"""() => {
       const r = cell.getBoundingClientRect();
       if (r.width < 2 || r.height < 2) continue;            // visually hidden column headers
       out.cells++;
-      if (r.left < -1 || r.right > vw + 1) out.cut.push({...where(cell), left: Math.round(r.left), right: Math.round(r.right)});
+      const inBox = (a => { for (; a && a !== t.parentElement; a = a.parentElement)   // cut off by a scroll box: reachable
+        if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX) && a.scrollWidth > a.clientWidth + 1) return true; return false; })(cell);
+      if (r.left < -1 || r.right > vw + 1) out.cut.push({...where(cell), left: Math.round(r.left), right: Math.round(r.right), inBox});
     }
     for (let a = t; a && !a.matches('article'); a = a.parentElement) {
       const s = getComputedStyle(a);
-      if (['auto', 'scroll', 'hidden'].includes(s.overflowX) && a.scrollWidth > a.clientWidth + 1)
+      if (['auto', 'scroll', 'hidden'].includes(s.overflowX) && a.scrollWidth > a.clientWidth + 1) {
         out.scroll.push(`${name(a)} holds ${a.scrollWidth}px of content in ${a.clientWidth}px`);
+        const tall = a.getBoundingClientRect().height;   // its sideways scroll bar is at its foot
+        if (s.overflowX === 'hidden' || tall > innerHeight) out.tallScroll.push(`${name(a)} is ${Math.round(tall)}px tall on a ${innerHeight}px screen`);
+      }
     }
     for (const row of body) [...row.children].forEach((cell, c) => {
       if (c === 0 || cell.getBoundingClientRect().width < 2) return;   // the row's name: the card's heading
@@ -219,23 +226,34 @@ def table_problems(label: str, tables: list[dict]) -> list[str]:
     a cell that does not show its column's name. Each starts with one line: page, palette,
     width, table, the first cut-off cell, and who fixes it."""
     source, width = label.split(" ", 1)[0], int(re.search(r"(\d+)px", label).group(1))
+    phone = width < 720   # below 45em: cards, each cell under its column's name
     problems = []
     for t in tables:
         if not t["shown"]:
             continue
-        if t["cut"] or t["scroll"]:
-            first = t["cut"][0] if t["cut"] else None
+        # From 45em up a table may scroll sideways in its own box (WCAG 1.4.10 lets a data table
+        # scroll in two dimensions) if the box is at most a screen tall, so its scroll bar is on
+        # screen with it. On a phone it may not scroll at all: it is cards.
+        cut = t["cut"] if phone else [c for c in t["cut"] if not c["inBox"]]   # a scroll box reaches the rest
+        if cut or (t["scroll"] if phone else t["tallScroll"]):
+            first = cut[0] if cut else None
             who = blame(source, t["stacked"])   # stacked and still too wide: a long word in the text
             what = ("the first cut-off cell, " + (f"{cell_name(first)}, reaches {first['right']}px" if first["right"] > width
                                                   else f"{cell_name(first)}, starts at {first['left']}px")
-                    if first else f"its scroll box scrolls sideways ({t['scroll'][0]})")
+                    if first else f"its scroll box scrolls sideways ({t['scroll'][0]})" if phone
+                    else f"it scrolls sideways in a box taller than the screen, so its scroll bar is out of sight "
+                         f"({t['tallScroll'][0]})")
             problems.append(
                 f"{label}: {table_name(t)} has a column off screen: {what} on a {width}px screen ({who}).\n"
-                f"    {len(t['cut'])} of {t['cells']} cells are off screen; the table is "
+                f"    {len(cut)} of {t['cells']} cells are off screen; the table is "
                 f"{'stacked as cards' if t['stacked'] else 'not stacked as cards (its rows are table rows)'}"
                 + (f"; {'; '.join(t['scroll'])}" if t["scroll"] else "") + ".\n"
-                "    fix: below 45em, docs/stylesheets/extra.css ('Tables on phones') shows each row as a card; "
-                "a cell too wide even on a card holds a long word or address: shorten it.")
+                + ("    fix: below 45em, docs/stylesheets/extra.css ('Tables on phones') shows each row as a card; "
+                   "a cell too wide even on a card holds a long word or address: shorten it." if phone else
+                   "    fix: from 45em up, docs/stylesheets/extra.css ('Evidence tables') keeps each evidence table's "
+                   "scroll box at most one screen tall; give a new wide table the same rules."))
+        if not phone:
+            continue   # a table, not cards: no column names above the cells
         missing = [c for c in t["labels"] if c["shownLabel"] is None or c["shownLabel"] != c["label"] or not c["label"]]
         if missing:
             c = missing[0]
@@ -290,6 +308,27 @@ def test_no_table_column_is_off_screen_on_phones(browser, base_url, site, width)
         problems += found
         measured += count
     assert measured >= 2 * len(paths), f"Only {measured} tables measured on {len(paths)} pages in two palettes"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_no_table_column_is_off_screen_on_desktops(browser, base_url, site):
+    """From 45em up tables are tables. Material gives a wide one a box that scrolls sideways, its
+    scroll bar under the last row: the evidence tables' Benefits, Harms and Key limitation columns
+    were out of sight on a 1280px desktop, with the scroll bar thousands of pixels below. No cell
+    may be off screen outside a scroll box, and a scroll box may be at most one screen tall."""
+    paths = table_paths(site)
+    assert "evidence/" in paths, f"Expected the evidence tables among the pages with tables; found {paths}"
+    problems, measured = [], 0
+    for width in DESKTOP_WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="light")
+        try:
+            found, count = check_tables(context.new_page(), base_url, paths, width, "light")
+        finally:
+            context.close()
+        problems += found
+        measured += count
+    assert measured >= len(DESKTOP_WIDTHS) * len(paths), f"Only {measured} tables measured on {len(paths)} pages"
     assert not problems, "\n".join(problems)
 
 
@@ -533,6 +572,36 @@ def test_table_check_fails_without_the_table_css(browser, site_without_table_css
     assert ("cells do not show their column's name; the first, row 1, column 2 'Who took part' ('28 people, 8 "
             "centres, no comparison group, median'), has no data-label") in text, text
     assert "9 of 9 cells do not show their column's name" in text, text
+
+
+@pytest.fixture(scope="module")
+def site_without_evidence_table_css(site, tmp_path_factory):
+    """The built site with the 'Evidence tables' CSS cut out: as before, each table scrolls in a box
+    as tall as the table, its scroll bar far below the screen."""
+    root = tmp_path_factory.mktemp("no-evidence-table-css") / "site"
+    shutil.copytree(site, root)
+    css = root / "stylesheets" / "extra.css"
+    text = css.read_text(encoding="utf-8")
+    assert EVIDENCE_SECTION in text, f"tests/test_tables.py cuts '{EVIDENCE_SECTION}' out of extra.css, but it is not there"
+    start = text.index(EVIDENCE_SECTION)
+    css.write_text(text[:start] + text[text.index("/* ---- ", start + len(EVIDENCE_SECTION)):], encoding="utf-8")
+    with serve(root) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_desktop_table_check_fails_without_the_evidence_table_css(browser, site_without_evidence_table_css):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    try:
+        problems, _ = check_tables(context.new_page(), site_without_evidence_table_css, ["evidence/"], 1280, "light")
+    finally:
+        context.close()
+    text = "\n".join(problems)
+    assert text.startswith("docs/evidence.md [/evidence/, light, 1280px]: table 1 ('Study | Design"), text
+    assert ("has a column off screen: it scrolls sideways in a box taller than the screen, so its scroll bar is "
+            "out of sight (table is ") in text, text
+    assert "px tall on a 900px screen) on a 1280px screen (site design" in text, text
+    assert "fix: from 45em up, docs/stylesheets/extra.css ('Evidence tables') keeps each" in text, text
 
 
 @pytest.fixture(scope="module")

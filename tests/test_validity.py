@@ -1,4 +1,5 @@
-"""Valid HTML: the Nu HTML Checker (vnu.jar, the W3C validator) reports 0 errors on every built page.
+"""Valid HTML and CSS: the Nu HTML Checker (vnu.jar, the W3C validator) reports 0 errors on every built
+page and on the guide's own stylesheets (docs/stylesheets, in a second run with --css).
 
 vnu runs once, in one Java process, over every built .html file plus a small broken fixture
 (tests/fixtures/html/invalid/index.html), so the suite pays for one start of Java. The fixture
@@ -24,6 +25,7 @@ from conftest import FIXTURES, ROOT
 
 VNU_JAR = ROOT / "tools" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 BROKEN = FIXTURES / "html" / "invalid" / "index.html"
+BROKEN_CSS = FIXTURES / "css" / "unclosed.css"
 INSTALL = ("install Java with `sudo apt-get install default-jre-headless`, and vnu-jar with "
            "`python3 tasks.py test` (it runs `npm ci` in tools/vnu; needs npm)")
 
@@ -71,12 +73,18 @@ def validity_problems(found: dict[Path, list[dict]], site: Path) -> list[str]:
             except ValueError:
                 rel = file.as_posix()
             page = rel.removesuffix("index.html").rstrip("/")
-            source = "docs/index.md" if page == "" else f"docs/{page}.md" if rel.endswith("index.html") else rel
+            source = ("docs/index.md" if page == "" else f"docs/{page}.md" if rel.endswith("index.html")
+                      else f"docs/{rel}" if rel.endswith(".css") else rel)
             where = f"{rel}:{m.get('lastLine', '?')}:{m.get('firstColumn', m.get('lastColumn', '?'))}"
             extract = m.get("extract") or ""
             if "hiliteStart" in m:  # the faulty markup itself, without vnu's context
                 extract = extract[m["hiliteStart"]:m["hiliteStart"] + m.get("hiliteLength", 0)] or extract
             extract = " ".join(extract.split())[:120]
+            if rel.endswith(".css"):
+                problems.append(f"{where} (stylesheet {source}): {m['message']}\n    code: {extract}\n"
+                                f"    fix: in {source}, near that line: often a block left open (a missing "
+                                "'}'), which makes every rule after it apply only inside that block.")
+                continue
             problems.append(f"{where} (page {source}): {m['message']}\n    markup: {extract}\n"
                             "    fix: in the page's Markdown if the markup is its own text; otherwise in "
                             "overrides/ (string edits of a block's super(), see overrides/main.html).")
@@ -99,11 +107,15 @@ def vnu_results(site) -> dict[Path, list[dict]]:
     command = require_vnu(shutil.which("java"))
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 10, f"only {len(pages)} HTML files were built in {site}"
-    return run_vnu(command, pages + [BROKEN])
+    own_css = sorted((site / "stylesheets").glob("*.css"))   # the guide's own (docs/stylesheets), not the theme's
+    assert own_css, f"no stylesheet built in {site / 'stylesheets'}"
+    # The stylesheets in a second run with --css: vnu's --also-check-css shifts the line numbers
+    # it reports for HTML files by one (vnu 24.x), which would send a maintainer to the wrong line.
+    return {**run_vnu(command, pages + [BROKEN]), **run_vnu(command + ["--css"], own_css + [BROKEN_CSS])}
 
 
 def test_every_built_page_is_valid_html(vnu_results, site):
-    problems = validity_problems({f: m for f, m in vnu_results.items() if f != BROKEN}, site)
+    problems = validity_problems({f: m for f, m in vnu_results.items() if f not in (BROKEN, BROKEN_CSS)}, site)
     assert not problems, (f"The Nu HTML Checker found {len(problems)} error(s) in the built site:\n"
                           + "\n".join(problems))
 
@@ -115,6 +127,13 @@ def test_validity_checker_reports_a_broken_page(vnu_results, site):
     assert "invalid/index.html:6:" in text and "“tabindex”" in text, text
     assert "invalid/index.html:5:" in text and "“autocomplete”" in text, text
     assert "markup: <input" in text and "fix: " in text, text
+
+
+def test_validity_checker_reports_a_stylesheet_left_open(vnu_results):
+    problems = validity_problems({BROKEN_CSS: vnu_results[BROKEN_CSS]}, BROKEN_CSS.parent.parent)
+    text = "\n".join(problems)
+    assert problems and text.startswith("css/unclosed.css:"), text
+    assert "(stylesheet docs/css/unclosed.css): CSS: Parse Error" in text and "a missing '}'" in text, text
 
 
 def test_missing_java_or_vnu_skips_with_one_line_or_fails_in_ci(monkeypatch):
