@@ -87,6 +87,9 @@ def test_the_hook_labels_what_the_check_expects():
                                       "(docs/javascripts/guide.js gives them at run time): " + labelled)
     untouched = "<table><tr><td>a</td><td>b</td></tr></table>"
     assert tables_hook.label_tables(untouched, "docs/x.md") == untouched
+    narrow = "<table data-no-cards><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+    assert tables_hook.label_tables(narrow, "docs/x.md") == narrow
+    assert unlabelled_cells(narrow, "docs/x.md", "x/index.html") == []
 
 
 def stacking_query_problem(script: str, css: str) -> str | None:
@@ -170,7 +173,8 @@ TABLES_JS = r"""() => {
     const headers = headRow ? [...headRow.children].map(c => clean(c.textContent)) : [];
     const body = rows.filter(r => r !== headRow);
     const out = {index: i + 1, headers, stacked: !!body[0] && getComputedStyle(body[0]).display === 'block', cells: 0,
-                 cut: [], scroll: [], tallScroll: [], labels: [], shown: t.getBoundingClientRect().width > 0};
+                 cut: [], scroll: [], tallScroll: [], labels: [], shown: t.getBoundingClientRect().width > 0,
+                 noCards: t.hasAttribute('data-no-cards')};
     const where = (cell) => {
       const row = cell.parentElement, col = [...row.children].indexOf(cell) + 1;
       return {row: row === headRow ? 0 : body.indexOf(row) + 1, col, column: headers[col - 1] || '',
@@ -252,8 +256,8 @@ def table_problems(label: str, tables: list[dict]) -> list[str]:
                    "a cell too wide even on a card holds a long word or address: shorten it." if phone else
                    "    fix: from 45em up, docs/stylesheets/extra.css ('Evidence tables') keeps each evidence table's "
                    "scroll box at most one screen tall; give a new wide table the same rules."))
-        if not phone:
-            continue   # a table, not cards: no column names above the cells
+        if not phone or t["noCards"]:
+            continue   # a table, not cards (wide screen, or marked data-no-cards): no column names above the cells
         missing = [c for c in t["labels"] if c["shownLabel"] is None or c["shownLabel"] != c["label"] or not c["label"]]
         if missing:
             c = missing[0]

@@ -384,7 +384,7 @@ def _radios(name: str, choices: list[str], legend: str, extra: str = "", cls: st
 
 def render_values(data: dict) -> str:
     """The values exercise: a rating per statement, tradeoffs in words, and (with JS) how options fit."""
-    names = {o["id"]: o["name"] for o in data["options"]}
+    names = {o["id"]: o.get("label") or o["name"] for o in data["options"]}   # short, for the sentences below
     blocks = []
     for value in data["values"]:
         fits = ", ".join(names[o] for o in value.get("fits") or []) or "none clearly"
@@ -452,7 +452,7 @@ def render_summary(data: dict, page_url: str, reviewed: str) -> str:
         '<section class="da-summary" id="your-summary" aria-labelledby="your-summary-title">'
         '<p class="da-summary-title" id="your-summary-title">My lupus treatment decision: a summary for my appointment</p>'
         f'<p><strong>The decision:</strong> {html.escape(_text(data["decision"]))}</p>'
-        '<table class="da-summary-ratings"><thead><tr><th scope="col">What matters to me</th>'
+        '<table class="da-summary-ratings" data-no-cards><thead><tr><th scope="col">What matters to me</th>'
         f'<th scope="col">My rating</th></tr></thead><tbody>{rows}</tbody></table>'
         f'<p><strong>Where I am leaning:</strong> <span data-fill="leaning" data-blank="choices"></span></p>'
         f'<ul class="da-summary-leaning" data-fill-list="leaning">{lean}</ul>'

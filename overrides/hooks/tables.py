@@ -22,7 +22,9 @@ Markdown, in HTML or by the evidence hook are all labelled the same way:
   Adrian Roselli recommends ("Tables, CSS Display Properties, and ARIA", 2018).
 
 Left as they are: a table without a header row (no ``<thead>``, and a first row that is not
-all ``<th>``), and a table with a ``role`` of its own (``role="presentation"`` for layout).
+all ``<th>``), a table with a ``role`` of its own (``role="presentation"`` for layout), and a
+table marked ``data-no-cards`` (one narrow enough to stay a table on a phone: the decision
+aid's two-column summary of the reader's ratings, which prints as a table).
 Attributes a cell already has are kept, never written twice.
 
 Input: the page's HTML (str). Output: the same HTML, byte for byte, except for the attributes
@@ -193,7 +195,7 @@ def label_tables(text: str, source: str, markdown_lines: list[str] | None = None
     inserts: list[tuple[int, str]] = []   # (offset of a start tag's '>', attributes to insert)
     problems = []
     for number, table in enumerate(tables, start=1):
-        if "role" in table.attrs:
+        if "role" in table.attrs or "data-no-cards" in table.attrs:
             continue
         header, body, problem = _header_row(table)
         if header is None:

@@ -7,7 +7,8 @@ one message per table in which a body cell has no ``data-label`` or one that dif
 column header's text (plain text, citation and footnote markers left out).
 
 A table with a header row is one with a ``<thead>`` row, or whose first row is all ``<th>``;
-other tables, and layout tables (``role="presentation"`` or ``"none"``), are not checked. It is
+other tables, layout tables (``role="presentation"`` or ``"none"``) and tables marked
+``data-no-cards`` (they stay tables on a phone) are not checked. It is
 written apart from the hook (BeautifulSoup here, html.parser there) so that the two cannot
 share a mistake.
 """
@@ -55,7 +56,7 @@ def unlabelled_cells(html: str, source: str, built: str) -> list[str]:
     soup = BeautifulSoup(html, "lxml")
     problems = []
     for number, table in enumerate(soup.find_all("table"), start=1):
-        if table.get("role") in ("presentation", "none"):
+        if table.get("role") in ("presentation", "none") or table.has_attr("data-no-cards"):
             continue
         header, body = header_and_body(table)
         if header is None:
