@@ -76,7 +76,10 @@ def ensure_venv() -> None:
     cmd = [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if LOCK.exists():
         cmd += ["-c", str(_constraints())]
-    subprocess.run(cmd + _requirements(), check=True)
+    if subprocess.run(cmd + _requirements()).returncode != 0:
+        raise SystemExit("pip could not install the versions pinned in pyproject.toml and requirements.lock "
+                         "(its message is above). If you changed a version, check that it exists on PyPI; "
+                         "if you have no internet, connect once and run the command again.")
     STAMP.write_text(wanted)
 
 

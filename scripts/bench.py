@@ -89,8 +89,9 @@ def first_view_weights(browser, site: Path, paths: list[str]) -> list[dict]:
 
 
 def find_lighthouse(explicit: str | None) -> str | None:
-    candidates = [explicit, shutil.which("lighthouse"), ROOT / "node_modules/.bin/lighthouse",
-                  "/tmp/lh/node_modules/.bin/lighthouse"]
+    """The Lighthouse to run: --lighthouse-bin, else one on PATH, else the project's node_modules;
+    None when there is none (never a copy left somewhere else on the machine)."""
+    candidates = [explicit, shutil.which("lighthouse"), ROOT / "node_modules/.bin/lighthouse"]
     for c in candidates:
         if c and Path(c).exists() and os.access(c, os.X_OK):
             return str(c)

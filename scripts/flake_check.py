@@ -78,15 +78,25 @@ class BuildLoop:
         self._thread.join()
 
 
-def main(argv: list[str]) -> int:
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """runs (int), load (bool) and pytest_args (list of str) from the command line; exits 2 on bad ones."""
     parser = argparse.ArgumentParser(prog="python3 tasks.py flake-check",
                                      description="Run the browser tests N times in a row.")
     parser.add_argument("runs", type=int, help="how many runs in a row, e.g. 5")
     parser.add_argument("--load", action="store_true", help="keep a second build running meanwhile")
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments, after --")
-    args = parser.parse_args(argv)
+    # Everything after "--" goes to pytest as it is, wherever --load stands before it
+    # (argparse alone rejects "5 --load -- -k search").
+    ours, rest = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
+    args = parser.parse_args(ours)
+    args.pytest_args = [*args.pytest_args, *rest]
     if args.runs < 1:
         parser.error("give a number of runs of at least 1, e.g. python3 tasks.py flake-check 5")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
 
     env = dict(os.environ, REQUIRE_BROWSER="1", NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     failures: dict[str, list[int]] = defaultdict(list)

@@ -183,6 +183,10 @@ def test_page_urls_match_the_golden_list(site):
     new = sorted(set(built) - set(golden))
     assert not gone, (f"These page addresses disappeared: {gone}. Clinicians may link to them. Add a redirect "
                       f"under plugins: redirects: redirect_maps in mkdocs.yml (old.md: new.md).")
+    stubs = [u for u in new if is_redirect_stub((site / u.strip("/") / "index.html").read_text(encoding="utf-8"))]
+    assert not stubs, (f"These addresses are old addresses of renamed pages, which now send readers on: {stubs}. "
+                       f"Keep each one listed in tests/golden_urls.txt (clinicians may still link to it), next to "
+                       f"the page's new address.")
     assert not new, (f"New page addresses: {new}. If a page moved, add a redirect from its old address; then add "
                      f"the new address to tests/golden_urls.txt.")
 

@@ -121,6 +121,24 @@ next_review: {next}
 """
 
 
+def test_front_matter_that_yaml_cannot_read_is_named_with_its_line_and_cause():
+    """MkDocs gives a page whose front matter it cannot read no metadata at all; the message must
+    name the real cause and line, not four missing fields."""
+    colon = PAGE.format(next="2027-01-01").replace("title: T", "title: Lupus: the basics")
+    assert pages.check_meta({}, "docs/x.md", colon) == [
+        "docs/x.md:2: the front matter is not valid YAML (mapping values are not allowed here): 'title: Lupus: "
+        "the basics'. Put a value with a colon in quotes (title: \"Lupus: the basics\"), and write dates as real "
+        "dates, YYYY-MM-DD."]
+    month = pages.check_meta({}, "docs/x.md", PAGE.format(next="2026-13-01"))
+    assert month == ["docs/x.md:5: 'next_review: 2026-13-01' is not a date that exists (month must be in 1..12). "
+                     "Write a real date as YYYY-MM-DD."], month
+    empty = pages.check_meta({"title": "", "description": "D", "last_reviewed": dt.date(2026, 1, 1),
+                              "next_review": dt.date(2027, 1, 1)}, "docs/x.md",
+                             PAGE.format(next="2027-01-01").replace("title: T", 'title: ""'))
+    assert empty == ["docs/x.md:2: 'title:' is empty. Write its value after the colon (see CONTRIBUTING.md, "
+                     "'Front matter')."], empty
+
+
 def test_front_matter_messages_give_the_line_of_the_field():
     meta = {"title": "T", "description": "D", "last_reviewed": dt.date(2026, 1, 1)}
     late = pages.check_meta(dict(meta, next_review=dt.date(2030, 1, 1)), "docs/x.md",

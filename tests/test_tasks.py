@@ -168,6 +168,13 @@ def test_flake_check_reads_failures_from_a_junit_report(tmp_path):
         flake_check.parse_junit(tmp_path / "bad.xml")
 
 
+def test_flake_check_takes_load_before_and_pytest_arguments_after_the_double_dash():
+    args = flake_check.parse_args(["3", "--load", "--", "-k", "search", "--maxfail=1"])
+    assert (args.runs, args.load, args.pytest_args) == (3, True, ["-k", "search", "--maxfail=1"]), args
+    args = flake_check.parse_args(["2", "--", "-k", "load"])
+    assert (args.runs, args.load, args.pytest_args) == (2, False, ["-k", "load"]), args
+
+
 def test_flake_check_refuses_zero_runs():
     proc = subprocess.run([sys.executable, "scripts/flake_check.py", "0"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2 and "at least 1" in proc.stderr, proc.stderr

@@ -19,6 +19,8 @@ import datetime as dt
 import logging
 import re
 
+import yaml
+
 from mkdocs.exceptions import PluginError
 
 REQUIRED = ("title", "description", "last_reviewed", "next_review")
@@ -42,6 +44,45 @@ def _field_lines(source: str | None) -> dict[str, int]:
     return found
 
 
+def yaml_problem(source: str | None, file: str) -> str | None:
+    """The front matter's YAML error as "file:line: ..." with a hint, or None when it reads.
+
+    MkDocs drops front matter it cannot read and gives the page no metadata at all, which
+    would be reported as four missing fields; this names the real cause. Uses the same YAML
+    library as MkDocs."""
+    lines = (source or "").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), None)
+    if end is None:
+        return f"{file}:1: the front matter has no closing '---' line. Add one after the last field."
+    try:
+        yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return (f"{file}:{line}: the front matter is not valid YAML ({reason}): "
+                f"{lines[line - 1].strip() if line - 1 < len(lines) else ''!r}. Put a value with a colon in "
+                f"quotes (title: \"Lupus: the basics\"), and write dates as real dates, YYYY-MM-DD.")
+    except ValueError as error:   # a date that does not exist, such as 2026-13-01
+        field = next((f"{lines[i].strip()!r}" for i in range(1, end)
+                      if re.match(r"[\w-]+\s*:\s*\d{4}-\d{2}-\d{2}\s*$", lines[i])
+                      and not _is_date(lines[i].split(":", 1)[1].strip())), "a date")
+        number = next((i + 1 for i in range(1, end) if f"{lines[i].strip()!r}" == field), 1)
+        return (f"{file}:{number}: {field} is not a date that exists ({error}). Write a real date as "
+                f"YYYY-MM-DD.")
+    return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+        return True
+    except ValueError:
+        return False
+
+
 def _years_later(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -61,8 +102,14 @@ def check_meta(meta: dict, where: str, source: str | None = None) -> list[str]:
 
     def at(name: str) -> str:
         return f"{file}:{lines[name]}" if name in lines else where
+    unreadable = yaml_problem(source, file)
+    if unreadable:
+        return [unreadable]
     for name in REQUIRED:
-        if meta.get(name) in (None, ""):
+        if meta.get(name) in (None, "") and name in lines:
+            problems.append(f"{at(name)}: '{name}:' is empty. Write its value after the colon "
+                            f"(see CONTRIBUTING.md, 'Front matter').")
+        elif meta.get(name) in (None, ""):
             problems.append(f"{where}: front matter is missing '{name}:'. Add it between the '---' lines "
                             f"at the top (see CONTRIBUTING.md, 'Front matter').")
     for name in ("last_reviewed", "next_review"):
