@@ -80,10 +80,21 @@ PROBE_JS = r"""() => {
   // Tap targets: at least 24 x 24 px, unless inline in a sentence, or spaced so that a 24 px
   // circle centred on each does not touch another target (WCAG 2.2 SC 2.5.8 exceptions).
   const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, label[for], [role=button], [tabindex]:not([tabindex="-1"])';
+  // Scrolled out of its own scroll box (an evidence table's rows below the box's visible part):
+  // not tappable there, though its box overlaps what follows the scroll box.
+  const clipped = el => {
+    const r = el.getBoundingClientRect();
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (['visible', 'clip'].includes(css(a).overflowX) && ['visible', 'clip'].includes(css(a).overflowY)) continue;
+      const b = a.getBoundingClientRect();
+      if (r.bottom <= b.top || r.top >= b.bottom || r.right <= b.left || r.left >= b.right) return true;
+    }
+    return false;
+  };
   const targets = [...document.querySelectorAll(sel)].filter(el => {
     if (!shown(el) || css(el).pointerEvents === 'none') return false;
     const r = el.getBoundingClientRect();
-    return r.right > 0 && r.left < vw;                      // off-canvas: not tappable now
+    return r.right > 0 && r.left < vw && !clipped(el);      // off-canvas or scrolled out of its box: not tappable now
   }).map(el => {
     const r = el.getBoundingClientRect();
     return {el, x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height};
