@@ -371,6 +371,42 @@ def test_the_summary_prints_on_one_page_of_a4_and_letter(browser, base_url, data
         context.close()
 
 
+def summary_sheet_problem(text: str, label: str) -> str | None:
+    """None when the summary, in a whole-page print (pdftotext text, sheets split by form feeds),
+    starts a sheet and ends on it; else what is wrong."""
+    sheets = [" ".join(s.split()) for s in text.split("\f")]
+    first = next((i for i, s in enumerate(sheets) if "My lupus treatment decision" in s), None)
+    if first is None:
+        return f"{label}: the summary is not in the printout"
+    if not sheets[first].startswith("My lupus treatment decision"):
+        return (f"{label}: the summary does not start its sheet (sheet {first + 1} starts "
+                f"{sheets[first][:80]!r}); docs/stylesheets/extra.css ('Decision aid', print).")
+    if "General information, not medical advice" not in sheets[first]:
+        return (f"{label}: the summary runs on past sheet {first + 1}; make its print type smaller "
+                f"(docs/stylesheets/extra.css, 'Decision aid', print).")
+    return None
+
+
+def test_the_summary_sheet_check_can_fail():
+    good = "text\fMy lupus treatment decision ... General information, not medical advice.\fAbout"
+    assert summary_sheet_problem(good, "x") is None
+    assert "does not start its sheet" in summary_sheet_problem(good.replace("\fMy", " My"), "x")
+    assert "runs on past sheet 2" in summary_sheet_problem(good.replace("decision ... General", "decision\fGeneral"), "x")
+
+
+@browser_only
+@pytest.mark.parametrize("js", [True, False], ids=["with-js", "without-js"])
+def test_printed_with_the_whole_page_the_summary_keeps_to_one_sheet(browser, base_url, tmp_path, js):
+    """The browser's own Print on the whole page: the summary starts a sheet and ends on it."""
+    context, page = open_aid(browser, base_url, js=js)
+    try:
+        _, text = pdf_pages(page.pdf(format="A4", print_background=True), tmp_path, "whole.pdf")
+        problem = summary_sheet_problem(text, f"{URL} whole page [A4, {'with' if js else 'without'} JavaScript]")
+        assert problem is None, problem
+    finally:
+        context.close()
+
+
 @browser_only
 def test_without_javascript_it_is_a_worksheet(browser, base_url, data):
     context, page = open_aid(browser, base_url, js=False)
