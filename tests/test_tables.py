@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -543,16 +544,22 @@ def test_tables_are_announced_as_tables_with_row_and_column_names(browser, base_
     assert not problems, "\n".join(problems)
 
 
-@pytest.fixture(scope="module")
-def site_without_table_css(site, tmp_path_factory):
-    """The built site with the 'Tables on phones' CSS cut out and one data-label removed: as before the fix."""
-    root = tmp_path_factory.mktemp("no-table-css") / "site"
+def copy_without_css_section(site: Path, root: Path, section: str) -> Path:
+    """A copy of the built site at `root` whose extra.css lacks `section` (from its "/* ---- "
+    title to the next one), as before the fix that section holds. Returns `root`."""
     shutil.copytree(site, root)
     css = root / "stylesheets" / "extra.css"
     text = css.read_text(encoding="utf-8")
-    assert CSS_SECTION in text, f"tests/test_tables.py cuts '{CSS_SECTION}' out of extra.css, but it is not there"
-    start = text.index(CSS_SECTION)
-    css.write_text(text[:start] + text[text.index("/* ---- ", start + len(CSS_SECTION)):], encoding="utf-8")
+    assert section in text, f"tests/test_tables.py cuts '{section}' out of extra.css, but it is not there"
+    start = text.index(section)
+    css.write_text(text[:start] + text[text.index("/* ---- ", start + len(section)):], encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site_without_table_css(site, tmp_path_factory):
+    """The built site with the 'Tables on phones' CSS cut out and one data-label removed: as before the fix."""
+    root = copy_without_css_section(site, tmp_path_factory.mktemp("no-table-css") / "site", CSS_SECTION)
     page = root / "hsct" / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace(' data-label="Who took part"', "", 1), encoding="utf-8")
     with serve(root) as url:
@@ -582,13 +589,7 @@ def test_table_check_fails_without_the_table_css(browser, site_without_table_css
 def site_without_evidence_table_css(site, tmp_path_factory):
     """The built site with the 'Evidence tables' CSS cut out: as before, each table scrolls in a box
     as tall as the table, its scroll bar far below the screen."""
-    root = tmp_path_factory.mktemp("no-evidence-table-css") / "site"
-    shutil.copytree(site, root)
-    css = root / "stylesheets" / "extra.css"
-    text = css.read_text(encoding="utf-8")
-    assert EVIDENCE_SECTION in text, f"tests/test_tables.py cuts '{EVIDENCE_SECTION}' out of extra.css, but it is not there"
-    start = text.index(EVIDENCE_SECTION)
-    css.write_text(text[:start] + text[text.index("/* ---- ", start + len(EVIDENCE_SECTION)):], encoding="utf-8")
+    root = copy_without_css_section(site, tmp_path_factory.mktemp("no-evidence-table-css") / "site", EVIDENCE_SECTION)
     with serve(root) as url:
         yield url
 
