@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import (DESIGN, WaitFailed, blame, label_for, open_search, serve, settle, source_of,
+from browser_support import (DESIGN, WaitFailed, blame, label_for, open_search, serve, settle,
                              wait_until)
 
 pytestmark = pytest.mark.browser

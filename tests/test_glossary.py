@@ -11,9 +11,7 @@ a summary, a button, a label or a definition list's term (overrides/hooks/glossa
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
-from pathlib import Path
 
 from bs4 import BeautifulSoup
 

@@ -556,6 +556,15 @@ def copy_without_css_section(site: Path, root: Path, section: str) -> Path:
     return root
 
 
+def table_problems_on(browser, base: str, path: str, width: int) -> list[str]:
+    """check_tables on one page of the site at `base`, in a fresh light-palette window `width` px wide."""
+    context = browser.new_context(viewport={"width": width, "height": 800 if width < 720 else 900}, color_scheme="light")
+    try:
+        return check_tables(context.new_page(), base, [path], width, "light")[0]
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def site_without_table_css(site, tmp_path_factory):
     """The built site with the 'Tables on phones' CSS cut out and one data-label removed: as before the fix."""
@@ -568,12 +577,7 @@ def site_without_table_css(site, tmp_path_factory):
 
 @pytest.mark.browser
 def test_table_check_fails_without_the_table_css(browser, site_without_table_css):
-    context = browser.new_context(viewport={"width": 320, "height": 800}, color_scheme="light")
-    try:
-        problems, _ = check_tables(context.new_page(), site_without_table_css, ["hsct/"], 320, "light")
-    finally:
-        context.close()
-    text = "\n".join(problems)
+    text = "\n".join(table_problems_on(browser, site_without_table_css, "hsct/", 320))
     first = text.splitlines()[0] if text else ""
     assert re.match(r"docs/hsct\.md \[/hsct/, light, 320px\]: table 1 \('Study \| Who took part \| Main results \| "
                     r"Harms'\) has a column off screen: the first cut-off cell, the header of column \d '[^']+', "
@@ -596,12 +600,7 @@ def site_without_evidence_table_css(site, tmp_path_factory):
 
 @pytest.mark.browser
 def test_desktop_table_check_fails_without_the_evidence_table_css(browser, site_without_evidence_table_css):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    try:
-        problems, _ = check_tables(context.new_page(), site_without_evidence_table_css, ["evidence/"], 1280, "light")
-    finally:
-        context.close()
-    text = "\n".join(problems)
+    text = "\n".join(table_problems_on(browser, site_without_evidence_table_css, "evidence/", 1280))
     assert text.startswith("docs/evidence.md [/evidence/, light, 1280px]: table 1 ('Study | Design"), text
     assert ("has a column off screen: it scrolls sideways in a box taller than the screen, so its scroll bar is "
             "out of sight (table is ") in text, text

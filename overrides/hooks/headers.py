@@ -83,10 +83,10 @@ def build_headers(site: Path, extra_headers: dict) -> str:
             added.setdefault(sha256(script), (rel, script))
     if policy is None:
         raise PluginError("headers.py: the built site has no pages.")
-    lines = [f"# Written by overrides/hooks/headers.py at each build: do not edit. The policy is the meta tag of",
-             f"# overrides/partials/head-meta.html, plus frame-ancestors and the hash of each inline script that",
-             f"# comes before the meta tag; the other headers are mkdocs.yml, extra: headers. Read by Netlify and",
-             f"# Cloudflare Pages; GitHub Pages ignores this file and uses the meta tag."]
+    lines = ["# Written by overrides/hooks/headers.py at each build: do not edit. The policy is the meta tag of",
+             "# overrides/partials/head-meta.html, plus frame-ancestors and the hash of each inline script that",
+             "# comes before the meta tag; the other headers are mkdocs.yml, extra: headers. Read by Netlify and",
+             "# Cloudflare Pages; GitHub Pages ignores this file and uses the meta tag."]
     lines += [f"# {digest}: inline script in <head> of {rel}, first: {script[:50]!r}"
               for digest, (rel, script) in added.items()]
     lines += ["/*", f"  Content-Security-Policy: {header_policy(policy, list(added))}"]
