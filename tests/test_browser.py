@@ -617,7 +617,7 @@ def test_palette_switch_is_visible_when_reached_backwards(keyboard_pages, base_u
     """Shift+Tab into the colour switch must land on the switch one can see, not a hidden radio."""
     page = keyboard_pages[width]
     page.goto(base_url, wait_until="load")
-    start = page.evaluate("""() => { const f = document.querySelector('[data-md-component=palette]');
+    start = page.evaluate("""() => { const f = document.querySelector('form[data-guide-palette]');
         const all = [...document.querySelectorAll('a[href], button, input, label[tabindex]')];
         const next = all.find(e => f.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING && !f.contains(e)
                                    && e.getBoundingClientRect().width > 0);
@@ -627,6 +627,53 @@ def test_palette_switch_is_visible_when_reached_backwards(keyboard_pages, base_u
     assert "md-option" in page.evaluate("document.activeElement.className"), (
         f"{label_of('', width)}: Shift+Tab from {start} did not reach the colour switch ({DESIGN}).")
     assert not problems, "\n".join(problems)
+
+
+GUIDE_PALETTE_JS = """() => { const f = document.querySelector('form[data-guide-palette]');
+  const inputs = f ? [...f.querySelectorAll('input.md-option')] : [];
+  return {form: !!f, material: !!document.querySelector('[data-md-component=palette]'),
+          scheme: document.body.getAttribute('data-md-color-scheme'),
+          checked: inputs.findIndex(i => i.checked),
+          shown: inputs.map(i => i.nextElementSibling && !i.nextElementSibling.hidden),
+          focused: inputs.indexOf(document.activeElement),
+          saved: (window.__md_get && __md_get('__palette') || {}).index}; }"""
+
+
+def test_colour_switch_keeps_the_readers_choice_across_pages(browser, base_url):
+    """guide.js runs the colour switch (overrides/main.html, 5: Material's re-styled every element
+    four times as a page opened). With no choice yet it follows the system setting; a click or
+    Enter moves to the next palette; the choice holds on the next page, in Material's record."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
+    page = context.new_page()
+    try:
+        def expect(path: str, what: str, scheme: str, index: int, **more) -> None:
+            wait_until(page, """([scheme, index, more]) => { const s = (%s)();
+                return s.scheme === scheme && s.checked === index && s.shown.filter(Boolean).length === 1
+                       && s.shown[index] && Object.entries(more).every(([k, v]) => s[k] === v); }""" % GUIDE_PALETTE_JS,
+                       f"{label_for(path, 1280, 'dark')}: {what} (paletteSwitch in docs/javascripts/guide.js)",
+                       GUIDE_PALETTE_JS, arg=[scheme, index, more])
+
+        page.goto(base_url, wait_until="load")
+        state = page.evaluate(GUIDE_PALETTE_JS)
+        assert state["form"] and not state["material"], (
+            f"{label_for('', 1280, 'dark')}: the colour switch should be marked data-guide-palette, not started "
+            f"by Material ({state}); check block header in overrides/main.html.")
+        expect("", "the system setting (dark) with no choice made yet", "slate", 0)
+        page.locator("form[data-guide-palette] label:not([hidden])").click()
+        expect("", "the light palette after a click on the switch, and the choice kept", "default", 1, saved=1)
+        page.locator("#__palette_1").focus()
+        page.keyboard.press("Enter")
+        expect("", "the dark palette after Enter, with focus on the switch", "slate", 2, saved=2, focused=2)
+        page.goto(base_url + "print/", wait_until="load")
+        expect("print/", "the dark palette chosen on the home page", "slate", 2, saved=2)
+        page.locator("form[data-guide-palette] label:not([hidden])").click()
+        expect("print/", "the system setting again after a click", "slate", 0, saved=0)
+        page.goto(base_url + "hsct/", wait_until="load")
+        expect("hsct/", "the system setting chosen on the print page (dark)", "slate", 0, saved=0)
+        page.emulate_media(color_scheme="light")
+        expect("hsct/", "the system setting, followed when it changes to light", "default", 0)
+    finally:
+        context.close()
 
 
 # ----------------------------------------------------------------------------- no JavaScript

@@ -333,7 +333,7 @@ def test_print_page_hook_strips_each_aid_from_a_page():
 def test_print_stylesheet_hides_navigation_and_shows_link_urls():
     css = (DOCS / "stylesheets" / "extra.css").read_text()
     block = css[css.index("@media print"):]
-    for selector in (".md-header", ".md-sidebar", ".md-search", '[data-md-component="palette"]'):
+    for selector in (".md-header", ".md-sidebar", ".md-search", "[data-guide-palette]"):
         assert selector in block, f"print CSS must hide {selector}"
     assert 'content: " (" attr(href) ")"' in block, "print CSS must show each link's URL after its text"
     assert "break-inside: avoid" in block, "tables and boxes must not split across printed pages"

@@ -10,33 +10,24 @@
       While the drawer is open (at widths where it is a drawer), focus stays in it: opening it
       from the button moves focus to its first link, Tab after the last link goes back to the
       first (Shift+Tab the other way), and closing it puts focus back on the button.
-   2. Palette switch: Material shows one of three radio buttons' labels but checks none of the
-      radios, so Shift+Tab landed on an invisible radio. The radio whose label is shown (the
-      current palette) is checked, so Tab and Shift+Tab stop on the visible switch.
-   3. Closed toggles on arrival: the menu and search toggles are hidden checkboxes. Material
-      marked them autocomplete="off" (invalid HTML; overrides/hooks/toggles.py drops it) so that
-      Firefox would not restore an open menu when a reader comes back to a page; they are
-      closed here as the page starts.
-   4. Glossary terms: the first use of a term on a page is <abbr role="term" tabindex="0"
-      title="definition"> (overrides/hooks/glossary_terms.py). On focus, hover or tap one small
-      box (role="tooltip") shows the definition under the term and describes it
-      (aria-describedby); the title is set aside meanwhile, so no second, native tooltip shows.
-      Escape hides the box without moving focus, and the pointer can move onto it
-      (WCAG 1.4.13). One listener per event for the whole page: cheaper on a phone than
-      Material's content.tooltips, which set up every [title] element one by one.
+   2. Palette switch: Material's own switch is not started (why: overrides/main.html, 5); this
+      script runs it. It applies the palette the reader chose (Material's record, __palette) or,
+      with no choice yet, the system setting, and follows the system setting while that is the
+      choice. A click, Enter or an arrow key moves to the next palette. The radio of the palette
+      shown is checked, so Tab and Shift+Tab stop on the visible switch, not a hidden radio.
+   3. Closed toggles on arrival: the menu and search toggles (hidden checkboxes) are closed as
+      the page starts, so Firefox does not restore an open menu (overrides/hooks/toggles.py).
+   4. Glossary terms (<abbr role="term" tabindex="0" title>: overrides/hooks/glossary_terms.py):
+      on focus, hover or tap one box (role="tooltip") shows and describes the definition; the
+      title is set aside meanwhile. Escape hides it; the pointer can move onto it (WCAG 1.4.13).
+      One listener per event for the whole page: cheaper than Material's content.tooltips.
    5. Moved page: a page left at an old address (overrides/partials/moved-page.html) links to the
       new address (the link marked data-moved-to). The script goes there at once, with the
       #section of the reader's link; without JavaScript the reader follows a link on that page.
-   6. Tables on phones: below 45em extra.css ("Tables on phones") shows each row of a table
-      marked data-cards (overrides/hooks/tables.py) as a card, with display: block, which takes
-      table semantics away in some browsers (WebKit: Safari, GNOME Web). While that layout
-      applies, the table and its parts get explicit ARIA roles (table, rowgroup, row,
-      columnheader; the first cell of a body row, the row's name, rowheader; the rest cell), as
-      Adrian Roselli recommends; they are taken away again when it stops applying (a wider
-      window, print). HTML allows these roles on table parts only at run time (the Nu HTML
-      Checker rejects them in the markup). A part that has a role of its own keeps it.
-      Without JavaScript, Chromium and Firefox still expose the cards as a table (without row
-      headers) and each cell's visible column name is read with it (extra.css).
+   6. Tables on phones: while extra.css ("Tables on phones", below 45em) shows the rows of a
+      table marked data-cards as cards, the table and its parts get explicit ARIA roles, taken
+      away again when that stops (why, and without JavaScript: overrides/hooks/tables.py, extra.css).
+      A part that has a role of its own keeps it.
    tests/test_browser.py and tests/test_accessibility.py check 1 and 2; tests/test_keyboard.py 1 and 4;
    tests/test_furniture.py 5; tests/test_tables.py 6. */
 (function () {
@@ -89,17 +80,58 @@
   }
 
   function paletteSwitch() {
-    var form = document.querySelector('[data-md-component="palette"]');
-    if (!form) return;
-    function sync() {
-      var inputs = form.querySelectorAll("input.md-option");
+    var form = document.querySelector("form[data-guide-palette]");
+    if (!form || !window.matchMedia) return;
+    var inputs = form.querySelectorAll("input.md-option");
+    var light = window.matchMedia("(prefers-color-scheme: light)");
+    var current = 0;
+    function colour(input) {
+      var media = input.getAttribute("data-md-color-media"), from = input;
+      if (media === "(prefers-color-scheme)") {  // the system setting: the light or the dark option
+        from = form.querySelector(light.matches ? "[data-md-color-media='(prefers-color-scheme: light)']"
+                                                : "[data-md-color-media='(prefers-color-scheme: dark)']") || input;
+      }
+      return { media: media, scheme: from.getAttribute("data-md-color-scheme"),
+               primary: from.getAttribute("data-md-color-primary"), accent: from.getAttribute("data-md-color-accent") };
+    }
+    function apply(index) {
+      current = index;
+      var color = colour(inputs[index]), body = document.body, changed = false;
+      for (var key in color) {
+        if (body.getAttribute("data-md-color-" + key) === color[key]) continue;  // only a real change restyles
+        if (key !== "media") changed = true;
+        body.setAttribute("data-md-color-" + key, color[key]);
+      }
+      if (changed) {  // as Material's: no colour transitions while the palette changes (two frames)
+        body.setAttribute("data-md-color-switching", "");
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () { body.removeAttribute("data-md-color-switching"); });
+        });
+      }
       for (var i = 0; i < inputs.length; i++) {
         var label = inputs[i].nextElementSibling;
-        if (label && label.tagName === "LABEL" && !label.hidden && !inputs[i].checked) inputs[i].checked = true;
+        if (label && label.tagName === "LABEL") label.hidden = i !== index;
       }
+      inputs[index].checked = true;
+      // Kept as Material keeps it: Material's inline script starts the next page in it.
+      try { window.__md_set("__palette", { index: index, color: color }); } catch (error) { /* this page only */ }
     }
-    sync();
-    new MutationObserver(sync).observe(form, { subtree: true, attributes: true, attributeFilter: ["hidden"] });
+    var saved = null;
+    try { saved = window.__md_get("__palette"); } catch (error) { /* no storage: the system setting */ }
+    apply(saved && inputs[saved.index] ? saved.index : 0);
+    form.addEventListener("change", function (event) {
+      for (var i = 0; i < inputs.length; i++) if (inputs[i] === event.target) apply(i);
+    });
+    form.addEventListener("keydown", function (event) {  // as Material's: Enter moves on
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      var next = (current + 1) % inputs.length;
+      apply(next);
+      inputs[next].focus();
+    });
+    function follow() { if (inputs[current].getAttribute("data-md-color-media") === "(prefers-color-scheme)") apply(current); }
+    if (light.addEventListener) light.addEventListener("change", follow);
+    else if (light.addListener) light.addListener(follow);  // Safari before 14
   }
 
   function movedPage() {
