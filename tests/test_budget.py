@@ -10,6 +10,9 @@ script runs). The element count drives how long a phone takes to lay out and scr
 (Lighthouse flags more than 1,400); the print page has its own, explicit budget (OWN_DOM_BUDGETS).
 Speed itself is measured by scripts/bench.py (Lighthouse), never by a test.
 
+What a page fetches comes from its HTML and its stylesheets (browser_support.first_view); a
+browser test checks that a real first load fetches nothing that list does not know about.
+
 No page starts Material's colour switch (the form marked data-md-component="palette"): as it
 starts, that switch makes the browser work out the style of every element four times over,
 which was most of the blocking time of the biggest pages on a phone. docs/javascripts/guide.js

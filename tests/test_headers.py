@@ -173,7 +173,7 @@ def test_served_check_fails_when_the_headers_file_misses_a_hash(browser, site, t
     """Take out the hash of Material's start-up script for pages one folder deep (/hsct/).
 
     Search keeps working without that script (it stopped while Material's colour switch, which
-    needs it, ran: overrides/main.html, 5), so the blocked script is the one problem reported."""
+    needs it, ran: overrides/main.html, 5), so it is not reported as broken."""
     head = (site / "hsct" / "index.html").read_text(encoding="utf-8").split("Content-Security-Policy")[0]
     startup = re.findall(r"<script>(.*?)</script>", head, re.S)[-1]
     digest = script_hash(startup)
@@ -186,5 +186,5 @@ def test_served_check_fails_when_the_headers_file_misses_a_hash(browser, site, t
     text = "\n".join(problems)
     assert "docs/hsct.md [/hsct/, light, 1280px] served with _headers: the CSP header blocked an inline script " \
            f"(script-src-elem); it needs '{digest}'" in text and HOOK in text, text
-    assert "search does not work" not in text and "console error" not in text, text
+    assert "search does not work" not in text, text
     assert "docs/index.md" not in text, text  # the home page's own hash is still there

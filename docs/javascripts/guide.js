@@ -13,8 +13,8 @@
    2. Palette switch: Material's own switch is not started (why: overrides/main.html, 5); this
       script runs it. It applies the palette the reader chose (Material's record, __palette) or,
       with no choice yet, the system setting, and follows the system setting while that is the
-      choice. A click, Enter or an arrow key moves to the next palette. The radio of the palette
-      shown is checked, so Tab and Shift+Tab stop on the visible switch, not a hidden radio.
+      choice. A click or Enter moves to the next palette (arrow keys: the radios' own). The radio
+      of the palette shown is checked, so Tab and Shift+Tab stop on the visible switch.
    3. Closed toggles on arrival: the menu and search toggles (hidden checkboxes) are closed as
       the page starts, so Firefox does not restore an open menu (overrides/hooks/toggles.py).
    4. Glossary terms (<abbr role="term" tabindex="0" title>: overrides/hooks/glossary_terms.py):
