@@ -232,6 +232,16 @@ def test_the_exercise_works_with_the_keyboard_alone(browser, base_url, data):
         page.keyboard.press("Enter")
         wait_until(page, "() => document.activeElement && document.activeElement.id === 'values-result'",
                    "focus to move to the result", show_js="() => document.activeElement && document.activeElement.outerHTML.slice(0, 120)")
+        # The result is taller than the phone's screen: its top (heading, "This is not a score")
+        # must be in view just under the header, not scrolled past (helper-15 landed mid-way).
+        wait_until(page, """() => { const top = document.getElementById('values-result').getBoundingClientRect().top;
+                const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+                return top >= header - 1 && top < innerHeight / 2; }""",
+                   f"{URL} [390px, keyboard]: the top of the result in view under the header (showFit in "
+                   f"docs/javascripts/decision-aid.js)",
+                   show_js="""() => ({resultTop: document.getElementById('values-result').getBoundingClientRect().top,
+                               headerBottom: document.querySelector('.md-header').getBoundingClientRect().bottom,
+                               height: document.getElementById('values-result').offsetHeight})""")
         result = page.inner_text("#values-result")
         first = values[0]["statement"].rstrip(".")
         for option in data["options"]:

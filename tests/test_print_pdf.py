@@ -11,6 +11,8 @@ import subprocess
 
 import pytest
 
+from browser_support import CONTRAST_JS, label_for, settle, wait_until
+
 pytestmark = pytest.mark.browser
 
 
@@ -57,3 +59,34 @@ def test_the_whole_guide_prints(browser, base_url, tmp_path):
                   "Compare your options", "Clinical trials and unproven clinics", "Glossary", "References",
                   "How this guide was made"):
         assert title in flat, f"'{title}' is missing from the printed guide"
+
+
+# Every text link in the content, and the icon colour of the key points box, on paper.
+PRINT_COLOURS_JS = """() => { const ratio = %s;
+  const links = [...document.querySelectorAll('.md-content a[href]')].filter(a => a.textContent.trim() && a.getClientRects().length);
+  const low = links.map(a => [a.textContent.trim().slice(0, 30), ratio(a)]).filter(([, r]) => r.ratio < 4.5);
+  return {links: links.length, low: low.slice(0, 5), lowCount: low.length,
+          key: getComputedStyle(document.body).getPropertyValue('--guide-key').trim()}; }""" % CONTRAST_JS
+
+
+@pytest.mark.parametrize("path", ["hsct/", "print/"])
+def test_a_dark_palette_reader_prints_dark_links_on_white(browser, base_url, path):
+    """A reader who reads in the dark palette prints the light palette's colours: paper is white,
+    and the dark palette's pale links (#8ab4f8) are 2.1:1 on it."""
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    where = label_for(path, 1280, "dark", ", print")
+    try:
+        page.goto(base_url + path, wait_until="load")
+        wait_until(page, "() => document.body.getAttribute('data-md-color-scheme') === 'slate'",
+                   f"{where}: the dark palette", "() => document.body.getAttribute('data-md-color-scheme')")
+        page.emulate_media(media="print")
+        settle(page, "the links' colour transitions into print")  # the colour changes, so it transitions
+        found = page.evaluate(PRINT_COLOURS_JS)
+    finally:
+        context.close()
+    assert found["links"] > 10, f"{where}: only {found['links']} links measured"
+    assert not found["lowCount"], (f"{where}: {found['lowCount']} links print below 4.5:1 on white, e.g. "
+                                   f"{found['low']}. Keep dark-palette colours in @media screen "
+                                   f"(docs/stylesheets/extra.css).")
+    assert found["key"] == "#1a4f9c", f"{where}: the key points colour prints as {found['key']}, not the light #1a4f9c"

@@ -73,7 +73,10 @@
       li.appendChild(document.createTextNode(text));
     });
     result.hidden = false;
-    result.focus();
+    // The result is taller than a phone screen: focus alone scrolled it to its middle. Its top,
+    // with the heading and "This is not a score", comes into view under the header instead.
+    result.focus({ preventScroll: true });
+    result.scrollIntoView({ block: "start" });
   }
 
   function fillSummary() {
