@@ -650,7 +650,7 @@ def test_colour_switch_keeps_the_readers_choice_across_pages(browser, base_url):
             wait_until(page, """([scheme, index, more]) => { const s = (%s)();
                 return s.scheme === scheme && s.checked === index && s.shown.filter(Boolean).length === 1
                        && s.shown[index] && Object.entries(more).every(([k, v]) => s[k] === v); }""" % GUIDE_PALETTE_JS,
-                       f"{label_for(path, 1280, 'dark')}: {what} (paletteSwitch in docs/javascripts/guide.js)",
+                       f"{label_for(path, 1280, 'dark')}: {what} ({DESIGN}: paletteSwitch in docs/javascripts/guide.js)",
                        GUIDE_PALETTE_JS, arg=[scheme, index, more])
 
         page.goto(base_url, wait_until="load")

@@ -117,8 +117,8 @@ def test_mistakes_in_the_data_file_name_the_line(refs):
 
 
 def test_a_marker_that_is_not_a_part_stops_the_build(data, refs):
-    with pytest.raises(PluginError, match=r"docs/x.md:2: unknown marker '<!-- decision-aid: valeus -->'"):
-        decision_aid.expand("# X\n<!-- decision-aid: valeus -->\n", "x.md", data, refs, "u", "d")
+    with pytest.raises(PluginError, match=r"docs/x.md:2: unknown marker '<!-- decision-aid: valeus -->'"):  # codespell:ignore
+        decision_aid.expand("# X\n<!-- decision-aid: valeus -->\n", "x.md", data, refs, "u", "d")  # codespell:ignore
     with pytest.raises(PluginError, match=r"docs/x.md:1: no option with id 'stem'"):
         decision_aid.expand("<!-- decision-aid: option stem -->", "x.md", data, refs, "u", "d")
 

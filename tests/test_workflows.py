@@ -254,4 +254,3 @@ def test_readme_names_every_system_package_ci_installs():
     assert not missing, (f"README.md: add {missing} to the 'sudo apt-get install ...' line and say what each is "
                          f"for; .ci/run installs them because the tests need them.")
     assert system_packages("need+=(chromium)\nneed+=(default-jre-headless)") == {"chromium", "default-jre-headless"}
-

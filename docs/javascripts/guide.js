@@ -1,35 +1,21 @@
-/* The guide's own script: keyboard fixes to Material's header and menu, the glossary
-   tooltips, and table roles for phone-width cards. Self-hosted, so the strict Content-Security-Policy ('self') allows it without a
-   hash. Without JavaScript the page still works: the menu is a CSS drawer, the palette switch
-   is hidden (extra.css), a glossary term shows its definition as a plain title on hover, and a
-   stacked table keeps the table semantics its browser gives it (see 6).
-
-   1. Menu button: Material's menu button is a <label>, which Tab skips and which may not take
-      role="button". A real <button> goes in its place (same look); it opens and closes the CSS
-      drawer, and Escape closes it. extra.css hides the label and the closed drawer.
-      While the drawer is open (at widths where it is a drawer), focus stays in it: opening it
-      from the button moves focus to its first link, Tab after the last link goes back to the
-      first (Shift+Tab the other way), and closing it puts focus back on the button.
-   2. Palette switch: Material's own switch is not started (why: overrides/main.html, 5); this
-      script runs it. It applies the palette the reader chose (Material's record, __palette) or,
-      with no choice yet, the system setting, and follows the system setting while that is the
-      choice. A click or Enter moves to the next palette (arrow keys: the radios' own). The radio
-      of the palette shown is checked, so Tab and Shift+Tab stop on the visible switch.
-   3. Closed toggles on arrival: the menu and search toggles (hidden checkboxes) are closed as
-      the page starts, so Firefox does not restore an open menu (overrides/hooks/toggles.py).
-   4. Glossary terms (<abbr role="term" tabindex="0" title>: overrides/hooks/glossary_terms.py):
-      on focus, hover or tap one box (role="tooltip") shows and describes the definition; the
-      title is set aside meanwhile. Escape hides it; the pointer can move onto it (WCAG 1.4.13).
-      One listener per event for the whole page: cheaper than Material's content.tooltips.
-   5. Moved page: a page left at an old address (overrides/partials/moved-page.html) links to the
-      new address (the link marked data-moved-to). The script goes there at once, with the
-      #section of the reader's link; without JavaScript the reader follows a link on that page.
-   6. Tables on phones: while extra.css ("Tables on phones", below 45em) shows the rows of a
-      table marked data-cards as cards, the table and its parts get explicit ARIA roles, taken
-      away again when that stops (why, and without JavaScript: overrides/hooks/tables.py, extra.css).
-      A part that has a role of its own keeps it.
-   tests/test_browser.py and tests/test_accessibility.py check 1 and 2; tests/test_keyboard.py 1 and 4;
-   tests/test_furniture.py 5; tests/test_tables.py 6. */
+/* The guide's own script (self-hosted: the strict CSP's 'self' allows it). Without JavaScript
+   every page still works: the menu is a CSS drawer, the colour switch is hidden (extra.css),
+   a glossary term shows its definition as a title, and tables keep their native semantics.
+   1. Menu button: a real <button> replaces Material's <label> (Tab skips a label); it opens
+      and closes the CSS drawer, Escape closes it, and while the drawer is open focus stays in
+      it and goes back to the button when it closes.
+   2. Colour switch: Material's is not started (why: overrides/main.html, 5); this runs it. It
+      applies the reader's choice (Material's record, __palette) or the system setting, and
+      follows the system setting while that is the choice. Click or Enter: next palette. The
+      shown palette's radio is checked, so Tab and Shift+Tab stop on the visible switch.
+   3. The menu and search toggles are closed as the page starts (overrides/hooks/toggles.py).
+   4. Glossary terms (overrides/hooks/glossary_terms.py): on focus, hover or tap one
+      role="tooltip" box shows and describes the definition; Escape hides it (WCAG 1.4.13).
+   5. Moved page (overrides/partials/moved-page.html): go on to the new address, with the #section.
+   6. Tables on phones: ARIA roles while extra.css shows a data-cards table as cards
+      (why: overrides/hooks/tables.py). A part with a role of its own keeps it.
+   Tests: test_browser.py and test_accessibility.py (1, 2), test_keyboard.py (1, 4),
+   test_furniture.py (5), test_tables.py (6). */
 (function () {
   "use strict";
 
