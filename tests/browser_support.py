@@ -312,6 +312,12 @@ def wait_until(page, condition_js: str, what: str, show_js: str | None = None, a
 
 
 # No CSS transition or animation running: colours and positions are final.
+# The menu drawer (Material's #__drawer toggle): open (arg True) or closed (False), and still.
+DRAWER_JS = """(open) => document.getElementById('__drawer').checked === open
+    && document.getAnimations().every(a => a.playState !== 'running')"""
+DRAWER_STATE_JS = """() => ({menu_open: document.getElementById('__drawer').checked,
+    moving: document.getAnimations().filter(a => a.playState === 'running').length,
+    focus: document.activeElement.outerHTML.slice(0, 70)})"""
 SETTLED_JS = """() => document.getAnimations().every(a => a.playState !== 'running')"""
 RUNNING_JS = """() => document.getAnimations().filter(a => a.playState === 'running').map(a => {
     const el = a.effect && a.effect.target; return `${a.transitionProperty || a.animationName || 'animation'} on `

@@ -22,8 +22,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from browser_support import (DESIGN, WaitFailed, blame, label_for, open_search, serve, settle,
-                             wait_until)
+from browser_support import (DESIGN, DRAWER_JS, DRAWER_STATE_JS, WaitFailed, blame, label_for, open_search,
+                             serve, settle, wait_until)
 
 pytestmark = pytest.mark.browser
 
@@ -583,11 +583,6 @@ def test_search_with_the_keyboard_alone(keyboard_pages, base_url, width):
     assert not problems, "\n".join(problems)
 
 
-DRAWER_JS = """(open) => document.getElementById('__drawer').checked === open
-    && document.getAnimations().every(a => a.playState !== 'running')"""
-DRAWER_STATE_JS = """() => ({menu_open: document.getElementById('__drawer').checked,
-    moving: document.getAnimations().filter(a => a.playState === 'running').length,
-    focus: document.activeElement.outerHTML.slice(0, 70)})"""
 
 
 def test_menu_button_opens_the_drawer_with_the_keyboard(keyboard_pages, base_url):

@@ -81,7 +81,8 @@ def palette_problems(site: Path, pages: list[Path], template: Path = ROOT / "ove
         return []
     lines = template.read_text(encoding="utf-8").splitlines()
     line = next((n for n, text in enumerate(lines, 1) if "set palette_form" in text), None)
-    where = f"{template.relative_to(ROOT).as_posix()}:{line}" if line else f"{template.relative_to(ROOT).as_posix()} (block header)"
+    name = template.relative_to(ROOT).as_posix()
+    where = f"{name}:{line}" if line else f"{name} (block header)"
     return [f"{len(found)} page(s) start Material's colour switch ({MATERIAL_PALETTE}), which re-styles every element "
             f"four times as a page opens: {', '.join(found[:4])}{' ...' if len(found) > 4 else ''} ({DESIGN}). "
             f"{where}: palette_form no longer matches Material's form; copy the form's opening tag from a built "

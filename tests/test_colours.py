@@ -22,7 +22,7 @@ import re
 
 import pytest
 
-from browser_support import CONTRAST_JS, DESIGN, SCHEMES, label_for, serve, settle, wait_until
+from browser_support import CONTRAST_JS, DESIGN, DRAWER_JS, DRAWER_STATE_JS, SCHEMES, label_for, serve, settle, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -278,11 +278,9 @@ def test_forced_colours_keep_tabs_icons_and_the_current_page_apart(browser, base
         # The phone menu, open (helper-15 found the current page unmarked there).
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(base_url + "hsct/", wait_until="load")
-        page.evaluate("() => { const d = document.getElementById('__drawer'); d.checked = true; d.dispatchEvent(new Event('change')); }")
-        wait_until(page, "() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().left >= 0",
-                   f"{label_for('hsct/', 390, 'forced colours')}: the menu to open",
-                   "() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().left")
-        settle(page)
+        page.locator("button.guide-menu").click()
+        wait_until(page, DRAWER_JS, f"{label_for('hsct/', 390, 'forced colours')}: the menu to open",
+                   DRAWER_STATE_JS, arg=True)
         problems += forced_colour_problems(page, label_for("hsct/", 390, "forced colours, menu open"), tabs=False,
                                            icons={}, nav=True)
     finally:

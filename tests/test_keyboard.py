@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import DESIGN, WaitFailed, label_for, open_search, serve, settle, wait_until
+from browser_support import DESIGN, DRAWER_JS, DRAWER_STATE_JS, WaitFailed, label_for, open_search, serve, settle, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -319,10 +319,6 @@ def test_search_announcement_checker_fails_on_a_broken_page(browser, tmp_path):
 # ----------------------------------------------------------------------------- the menu (drawer)
 
 DRAWER_SIZES = [(390, 844), (1000, 800), (1219, 800)]
-DRAWER_OPEN_JS = """(open) => document.getElementById('__drawer').checked === open
-    && document.getAnimations().every(a => a.playState !== 'running')"""
-DRAWER_SHOW_JS = """() => ({menu_open: document.getElementById('__drawer').checked,
-    focus: document.activeElement.outerHTML.slice(0, 80)})"""
 # The focused element: is it in the drawer, and is it what is under its own centre?
 STOP_JS = r"""() => {
   const el = document.activeElement;
@@ -355,7 +351,7 @@ def open_menu_with_keyboard(page, label: str) -> str | None:
         return f"{label}: the menu button cannot be reached with Tab ({DESIGN})."
     page.keyboard.press("Enter")
     try:
-        wait_until(page, DRAWER_OPEN_JS, "the menu to open", DRAWER_SHOW_JS, arg=True)
+        wait_until(page, DRAWER_JS, "the menu to open", DRAWER_STATE_JS, arg=True)
     except WaitFailed as exc:
         return f"{label}: Enter on the menu button did not open the menu. {exc}"
     return None
@@ -403,7 +399,7 @@ def drawer_tab_problems(page, label: str, presses: int = 60) -> tuple[list[str],
 def drawer_escape_problems(page, label: str) -> list[str]:
     page.keyboard.press("Escape")
     try:
-        wait_until(page, DRAWER_OPEN_JS, "the menu to close after Escape", DRAWER_SHOW_JS, arg=False)
+        wait_until(page, DRAWER_JS, "the menu to close after Escape", DRAWER_STATE_JS, arg=False)
     except WaitFailed as exc:
         return [f"{label}: Escape did not close the menu. {exc}"]
     stop = page.evaluate(STOP_JS)
@@ -448,7 +444,7 @@ def test_menu_without_javascript_hides_no_link(browser, base_url, size):
             label = label_for(path, width) + " no-JS"
             page.goto(base_url + path, wait_until="load")
             page.locator('label.md-header__button[for="__drawer"]').click()
-            wait_until(page, DRAWER_OPEN_JS, "the menu to open without JavaScript", DRAWER_SHOW_JS, arg=True,
+            wait_until(page, DRAWER_JS, "the menu to open without JavaScript", DRAWER_STATE_JS, arg=True,
                        scripts=False)
             hidden = []
             for index in page.evaluate(DRAWER_FOCUSABLE_JS):
